@@ -1,0 +1,31 @@
+"""Role permissions shared by every app: checked in has_permission because DRF runs none on create."""
+
+from rest_framework.permissions import SAFE_METHODS, BasePermission
+
+ONLY_CUSTOMERS = "Only customer users can perform this action."
+ONLY_BUSINESS = "Only business users can perform this action."
+
+
+class IsCustomerUser(BasePermission):
+    """Allows the request only for authenticated users of type customer."""
+
+    message = ONLY_CUSTOMERS
+
+    def has_permission(self, request, view):
+        return bool(request.user and request.user.is_authenticated and request.user.is_customer)
+
+
+class IsBusinessUser(BasePermission):
+    """Allows the request only for authenticated users of type business."""
+
+    message = ONLY_BUSINESS
+
+    def has_permission(self, request, view):
+        return bool(request.user and request.user.is_authenticated and request.user.is_business)
+
+
+class ReadOnly(BasePermission):
+    """Allows only safe (read) methods."""
+
+    def has_permission(self, request, view):
+        return request.method in SAFE_METHODS

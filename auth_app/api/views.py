@@ -1,0 +1,79 @@
+"""Registration, login and logout."""
+
+from django.db import IntegrityError, transaction
+from drf_spectacular.utils import OpenApiResponse, extend_schema
+from rest_framework import serializers, status
+from rest_framework.permissions import AllowAny, IsAuthenticated
+from rest_framework.response import Response
+from rest_framework.views import APIView
+
+from auth_app.api.serializers import (
+    USERNAME_TAKEN,
+    AuthResponseSerializer,
+    LoginSerializer,
+    RegistrationSerializer,
+    auth_payload,
+)
+from auth_app.services import user_register, user_token
+from general_app.authentication import LenientTokenAuthentication
+from general_app.schema import ERROR_400, ERROR_401, ERROR_429
+from general_app.throttling import with_scoped_throttle
+
+
+class RegistrationView(APIView):
+    authentication_classes = [LenientTokenAuthentication]
+    permission_classes = [AllowAny]
+    throttle_classes = with_scoped_throttle()
+    throttle_scope = "registration"
+
+    @extend_schema(
+        summary="Register a customer or business account",
+        request=RegistrationSerializer,
+        responses={201: AuthResponseSerializer, 400: ERROR_400, 429: ERROR_429},
+        auth=[],
+    )
+    def post(self, request):
+        serializer = RegistrationSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        data = serializer.validated_data
+        try:
+            with transaction.atomic():
+                user, token = user_register(
+                    username=data["username"], email=data["email"], password=data["password"], type=data["type"]
+                )
+        except IntegrityError as exc:
+            # Lost a race against an identical registration: the unique constraints decided.
+            raise serializers.ValidationError({"username": [USERNAME_TAKEN]}) from exc
+        return Response(auth_payload(user, token), status=status.HTTP_201_CREATED)
+
+
+class LoginView(APIView):
+    authentication_classes = [LenientTokenAuthentication]
+    permission_classes = [AllowAny]
+    throttle_classes = with_scoped_throttle()
+    throttle_scope = "login"
+
+    @extend_schema(
+        summary="Log in with username or email",
+        request=LoginSerializer,
+        responses={200: AuthResponseSerializer, 400: ERROR_400, 429: ERROR_429},
+        auth=[],
+    )
+    def post(self, request):
+        serializer = LoginSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        user = serializer.validated_data["user"]
+        return Response(auth_payload(user, user_token(user)))
+
+
+class LogoutView(APIView):
+    permission_classes = [IsAuthenticated]
+
+    @extend_schema(
+        summary="Log out: delete the caller's token",
+        request=None,
+        responses={204: OpenApiResponse(description="Token deleted."), 401: ERROR_401},
+    )
+    def post(self, request):
+        request.auth.delete()
+        return Response(status=status.HTTP_204_NO_CONTENT)

@@ -1,0 +1,37 @@
+"""Accounts: one user model for customers, business users and staff."""
+
+from django.contrib.auth.models import AbstractUser
+from django.db import models, transaction
+from django.db.models.functions import Lower
+
+
+class User(AbstractUser):
+    """A Coderr account; `type` is customer or business, empty only for staff made by createsuperuser."""
+
+    class Type(models.TextChoices):
+        CUSTOMER = "customer", "Customer"
+        BUSINESS = "business", "Business"
+
+    type = models.CharField(max_length=10, choices=Type.choices, blank=True, default="", db_index=True)
+
+    class Meta:
+        ordering = ["id"]
+        constraints = [
+            models.UniqueConstraint(Lower("username"), name="user_username_ci_unique"),
+            models.UniqueConstraint(Lower("email"), name="user_email_ci_unique", condition=~models.Q(email="")),
+            models.CheckConstraint(condition=models.Q(type__in=["", "customer", "business"]), name="user_type_valid"),
+        ]
+
+    def save(self, *args, **kwargs):
+        # The profile is created by a post_save receiver; one transaction keeps user and profile together,
+        # also for accounts made outside the API (createsuperuser, the admin).
+        with transaction.atomic(using=kwargs.get("using") or "default"):
+            super().save(*args, **kwargs)
+
+    @property
+    def is_business(self):
+        return self.type == self.Type.BUSINESS
+
+    @property
+    def is_customer(self):
+        return self.type == self.Type.CUSTOMER

@@ -1,0 +1,30 @@
+"""Root URL configuration: the admin, every app's API, the OpenAPI schema and media."""
+
+from django.conf import settings
+from django.contrib import admin
+from django.urls import include, path, re_path
+from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
+
+from general_app.api.views import api_not_found, serve_media
+
+urlpatterns = [
+    path("admin/", admin.site.urls),
+    path("api/", include("auth_app.api.urls")),
+    path("api/", include("profile_app.api.urls")),
+    path("api/", include("offer_app.api.urls")),
+    path("api/", include("order_app.api.urls")),
+    path("api/", include("reviews_app.api.urls")),
+    path("api/", include("general_app.api.urls")),
+    path("api/schema/", SpectacularAPIView.as_view(), name="schema"),
+    path("api/docs/", SpectacularSwaggerView.as_view(url_name="schema"), name="swagger-ui"),
+    # Unknown API routes answer JSON 404 whatever DEBUG says.
+    re_path(r"^api/", api_not_found),
+]
+
+if settings.SERVE_MEDIA:
+    urlpatterns.append(re_path(r"^media/(?P<path>.*)$", serve_media, name="media"))
+
+handler400 = "general_app.api.views.bad_request"
+handler403 = "general_app.api.views.permission_denied"
+handler404 = "general_app.api.views.page_not_found"
+handler500 = "general_app.api.views.server_error"

@@ -1,0 +1,64 @@
+"""One place that turns every error into DRF-shaped JSON without internals."""
+
+import logging
+
+from django.core.exceptions import ValidationError as DjangoValidationError
+from django.db import DatabaseError, IntegrityError, InterfaceError, OperationalError
+from django.db.models import ProtectedError, RestrictedError
+from rest_framework import exceptions, status
+from rest_framework.response import Response
+from rest_framework.serializers import as_serializer_error
+from rest_framework.views import exception_handler, set_rollback
+
+logger = logging.getLogger("coderr.errors")
+
+DATABASE_UNAVAILABLE = "The service is temporarily unavailable. Please try again shortly."
+SERVER_ERROR = "An unexpected error occurred. It has been logged."
+CONFLICT = "This change conflicts with existing data."
+PROTECTED = "This object is still referenced by other records and cannot be deleted."
+
+
+class ServiceUnavailable(exceptions.APIException):
+    status_code = status.HTTP_503_SERVICE_UNAVAILABLE
+    default_detail = DATABASE_UNAVAILABLE
+    default_code = "service_unavailable"
+
+
+class Conflict(exceptions.APIException):
+    status_code = status.HTTP_409_CONFLICT
+    default_detail = CONFLICT
+    default_code = "conflict"
+
+
+def is_database_outage(exc):
+    """True for errors that mean the database cannot be reached, as opposed to a bad statement."""
+    return isinstance(exc, (OperationalError, InterfaceError)) and not isinstance(exc, IntegrityError)
+
+
+def translate_exception(exc):
+    """Map Django and database errors to the DRF exception that words them for the client."""
+    if isinstance(exc, DjangoValidationError):
+        return exceptions.ValidationError(as_serializer_error(exc))
+    if isinstance(exc, (ProtectedError, RestrictedError)):
+        return Conflict(PROTECTED)
+    if isinstance(exc, IntegrityError):
+        return Conflict()
+    if is_database_outage(exc):
+        return ServiceUnavailable()
+    return exc
+
+
+def api_exception_handler(exc, context):
+    """DRF's handler for API errors; JSON 409/503/500 for everything it does not know."""
+    exc = translate_exception(exc)
+    response = exception_handler(exc, context)
+    if response is not None:
+        if isinstance(exc, ServiceUnavailable):
+            response["Retry-After"] = "5"
+        return response
+    set_rollback()
+    if isinstance(exc, DatabaseError):
+        logger.exception("Database error in %s", context.get("view").__class__.__name__)
+    else:
+        logger.exception("Unhandled error in %s", context.get("view").__class__.__name__)
+    return Response({"detail": SERVER_ERROR}, status=status.HTTP_500_INTERNAL_SERVER_ERROR)

@@ -1,0 +1,1 @@
+"""general_app holds cross-cutting code (errors, images, statistics); it has no tables."""

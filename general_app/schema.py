@@ -1,0 +1,19 @@
+"""Reusable OpenAPI pieces: the error shapes every endpoint can answer."""
+
+from drf_spectacular.utils import OpenApiResponse, inline_serializer
+from rest_framework import serializers
+
+DETAIL = inline_serializer("ErrorDetail", {"detail": serializers.CharField()})
+FIELD_ERRORS = inline_serializer(
+    "FieldErrors",
+    {
+        "field_name": serializers.ListField(child=serializers.CharField(), required=False),
+        "non_field_errors": serializers.ListField(child=serializers.CharField(), required=False),
+    },
+)
+
+ERROR_400 = OpenApiResponse(FIELD_ERRORS, description="Invalid input: `{field: [messages]}` per field.")
+ERROR_401 = OpenApiResponse(DETAIL, description="Missing or invalid token.")
+ERROR_403 = OpenApiResponse(DETAIL, description="Authenticated, but not allowed.")
+ERROR_404 = OpenApiResponse(DETAIL, description="No object with this id.")
+ERROR_429 = OpenApiResponse(DETAIL, description="Too many requests; see the Retry-After header.")

@@ -1,0 +1,107 @@
+"""The shared base test case and builders used by every app's tests."""
+
+import io
+import itertools
+import shutil
+import tempfile
+
+from django.contrib.auth import get_user_model
+from django.core.cache import cache
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.test import override_settings
+from PIL import Image
+from rest_framework.authtoken.models import Token
+from rest_framework.test import APIClient, APITestCase
+
+User = get_user_model()
+
+FAST_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+TEST_PASSWORD = "Sup3r-secret-pass!"
+
+_counter = itertools.count(1)
+
+
+def image_bytes(fmt="PNG", size=(4, 4), color=(200, 30, 30), **save_options):
+    """A tiny in-memory image in the given Pillow format."""
+    buffer = io.BytesIO()
+    mode = "RGB" if fmt in ("JPEG", "WEBP") else "RGBA" if fmt == "PNG" else "P"
+    Image.new(mode, size, color if mode != "P" else 1).save(buffer, format=fmt, **save_options)
+    return buffer.getvalue()
+
+
+def image_upload(name="picture.png", fmt="PNG", content=None, content_type="image/png", **kwargs):
+    """An uploaded file for multipart requests (a real tiny image unless `content` is given)."""
+    return SimpleUploadedFile(name, content if content is not None else image_bytes(fmt, **kwargs), content_type)
+
+
+class CoderrTestCase(APITestCase):
+    """Fast hasher, a temporary MEDIA_ROOT per class, a clean cache (throttles) per test, and builders."""
+
+    @classmethod
+    def setUpClass(cls):
+        cls._media_root = tempfile.mkdtemp(prefix="coderr-test-media-")
+        cls._settings_override = override_settings(PASSWORD_HASHERS=FAST_HASHERS, MEDIA_ROOT=cls._media_root)
+        cls._settings_override.enable()
+        super().setUpClass()
+
+    @classmethod
+    def tearDownClass(cls):
+        super().tearDownClass()
+        cls._settings_override.disable()
+        shutil.rmtree(cls._media_root, ignore_errors=True)
+
+    def setUp(self):
+        super().setUp()
+        cache.clear()
+
+    # --- builders --------------------------------------------------------------------------------------
+
+    @staticmethod
+    def make_user(type="customer", username=None, email=None, password=TEST_PASSWORD, **fields):
+        n = next(_counter)
+        username = username or f"{type or 'staff'}{n}"
+        email = email if email is not None else f"{username}@example.com"
+        return User.objects.create_user(username=username, email=email, password=password, type=type, **fields)
+
+    @staticmethod
+    def client_for(user):
+        """An APIClient that sends the user's token, as the frontend does."""
+        token, _ = Token.objects.get_or_create(user=user)
+        client = APIClient()
+        client.credentials(HTTP_AUTHORIZATION=f"Token {token.key}")
+        client.user = user
+        client.token = token.key
+        return client
+
+    def make_customer(self, **fields):
+        return self.client_for(self.make_user("customer", **fields))
+
+    def make_business(self, **fields):
+        return self.client_for(self.make_user("business", **fields))
+
+    def make_staff(self, **fields):
+        return self.client_for(self.make_user("", is_staff=True, is_superuser=True, **fields))
+
+    @staticmethod
+    def anonymous():
+        return APIClient()
+
+    @staticmethod
+    def stale_token_client():
+        client = APIClient()
+        client.credentials(HTTP_AUTHORIZATION="Token 0000000000000000000000000000000000000000")
+        return client
+
+    # --- assertions ------------------------------------------------------------------------------------
+
+    def assertStatus(self, response, expected):
+        """assertEqual on the status code that prints the body when it fails."""
+        body = getattr(response, "data", None)
+        if body is None:
+            body = response.content[:2000]
+        self.assertEqual(response.status_code, expected, f"unexpected status; body: {body!r}")
+
+    def assertFieldError(self, response, field):
+        """A 400 whose JSON body names `field`."""
+        self.assertStatus(response, 400)
+        self.assertIn(field, response.json(), response.json())
