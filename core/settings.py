@@ -47,6 +47,7 @@ INSTALLED_APPS = [
 MIDDLEWARE = [
     "general_app.middleware.JsonErrorMiddleware",
     "general_app.middleware.RequestBodyLimitMiddleware",
+    "general_app.middleware.ReadOnlyRequestMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "corsheaders.middleware.CorsMiddleware",
@@ -87,12 +88,14 @@ DATABASES = {
 }
 DATABASES["default"]["ATOMIC_REQUESTS"] = True
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
+    DATABASES["default"]["ENGINE"] = "core.sqlite_backend"
     # WAL lets readers run while one writer writes; IMMEDIATE transactions take the write lock up front so
-    # concurrent writers queue on the busy timeout instead of failing with "database is locked".
+    # concurrent writers queue on the busy timeout instead of failing with "database is locked" (read-only
+    # requests begin DEFERRED: see core/sqlite_backend).
     DATABASES["default"]["OPTIONS"] = {
         "timeout": config("SQLITE_BUSY_TIMEOUT", default=20, cast=int),
         "transaction_mode": "IMMEDIATE",
-        "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL; PRAGMA foreign_keys=ON;",
+        "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;",
     }
 else:
     DATABASES["default"].setdefault("OPTIONS", {})

@@ -5,6 +5,7 @@ import logging
 from django.conf import settings
 from django.http import JsonResponse
 
+from core.sqlite_backend.base import read_only_request
 from general_app.exceptions import DATABASE_UNAVAILABLE, SERVER_ERROR, is_database_outage
 
 logger = logging.getLogger("coderr.errors")
@@ -48,3 +49,17 @@ class RequestBodyLimitMiddleware:
         if length > limit:
             return JsonResponse({"detail": REQUEST_TOO_LARGE.format(limit=limit)}, status=413)
         return self.get_response(request)
+
+
+class ReadOnlyRequestMiddleware:
+    """Flags safe-method requests so the SQLite backend opens their transaction without the write lock."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        token = read_only_request.set(request.method in ("GET", "HEAD", "OPTIONS"))
+        try:
+            return self.get_response(request)
+        finally:
+            read_only_request.reset(token)

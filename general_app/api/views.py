@@ -1,8 +1,9 @@
 """Cross-cutting endpoints: health check, JSON error pages, media serving."""
 
 from django.conf import settings
-from django.db import connection
+from django.db import connection, transaction
 from django.http import JsonResponse
+from django.utils.decorators import method_decorator
 from django.views.static import serve
 from drf_spectacular.utils import extend_schema, inline_serializer
 from rest_framework import serializers
@@ -35,6 +36,22 @@ class HealthView(APIView):
         with connection.cursor() as cursor:
             cursor.execute("SELECT 1")
         return Response({"status": "ok", "database": "ok"})
+
+
+@method_decorator(transaction.non_atomic_requests, name="dispatch")
+class PingView(APIView):
+    """Liveness only: no database, no authentication. Also the benchmark's ceiling (P0)."""
+
+    authentication_classes = []
+    permission_classes = [AllowAny]
+    throttle_classes = []
+
+    @extend_schema(
+        summary="Liveness (no database)",
+        responses={200: inline_serializer("Ping", {"status": serializers.CharField()})},
+    )
+    def get(self, request):
+        return Response({"status": "ok"})
 
 
 def api_not_found(request, *args, **kwargs):
