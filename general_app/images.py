@@ -1,9 +1,9 @@
 """The one image upload pipeline, shared by profile pictures and offer images.
 
 An upload is trusted only after Pillow has decoded it: the file name and the declared content type are
-ignored. Accepted images are re-encoded, which drops metadata (EXIF, GPS) and anything appended after the
-image data, and stored under a generated name. Old files are removed when replaced or when their owner
-row is deleted, once the transaction has committed.
+ignored. Accepted images are re-encoded, which drops metadata (EXIF, GPS, comments, ICC profiles) and
+anything appended after the image data, and stored under a generated name. Old files are removed when
+replaced or when their owner row is deleted, once the transaction has committed.
 """
 
 import io
@@ -14,21 +14,39 @@ from django.conf import settings
 from django.core.files.base import ContentFile
 from django.db import transaction
 from django.db.models.signals import post_delete, post_save, pre_save
-from PIL import Image, ImageOps, UnidentifiedImageError
+from PIL import GifImagePlugin, Image, ImageOps, JpegImagePlugin, PngImagePlugin, WebPImagePlugin
 from rest_framework import serializers
+from rest_framework.fields import empty
+from rest_framework.utils import html
 
 IMAGE_TOO_LARGE = "The image must be at most {limit_mb} MB."
 IMAGE_TOO_MANY_PIXELS = "The image must have at most {limit_mp} megapixels."
 IMAGE_EMPTY = "The uploaded file is empty."
 IMAGE_INVALID = "Upload a valid JPEG, PNG, GIF or WebP image."
 
-# Pillow format name -> (extension, save options). Re-encoding in the same format keeps quality sensible.
-ALLOWED_FORMATS = {
-    "JPEG": ("jpg", {"quality": 90, "optimize": True}),
-    "PNG": ("png", {"optimize": True}),
-    "GIF": ("gif", {}),
-    "WEBP": ("webp", {"quality": 90}),
+_JPEG_OPTIONS = {"quality": 90, "optimize": True}
+
+# Only these decoders ever see an upload; their plugins are imported above so that they are registered.
+DECODERS = ("JPEG", "PNG", "GIF", "WEBP")
+_PLUGINS = (GifImagePlugin, JpegImagePlugin, PngImagePlugin, WebPImagePlugin)
+
+# Pillow's format name -> (format written, file extension, save options). The JPEG decoder reports the
+# multi-picture JPEGs that phone cameras write as MPO: their main picture is kept.
+FORMATS = {
+    "JPEG": ("JPEG", "jpg", _JPEG_OPTIONS),
+    "MPO": ("JPEG", "jpg", _JPEG_OPTIONS),
+    "PNG": ("PNG", "png", {}),
+    "GIF": ("GIF", "gif", {}),
+    "WEBP": ("WEBP", "webp", {"quality": 90}),
 }
+
+
+def image_too_large_message():
+    return IMAGE_TOO_LARGE.format(limit_mb=f"{round(settings.MAX_IMAGE_UPLOAD_BYTES / (1024 * 1024), 1):g}")
+
+
+def image_too_many_pixels_message():
+    return IMAGE_TOO_MANY_PIXELS.format(limit_mp=f"{round(settings.MAX_IMAGE_PIXELS / 1_000_000, 1):g}")
 
 
 def sanitize_image(upload):
@@ -40,30 +58,26 @@ def sanitize_image(upload):
     if size == 0:
         raise serializers.ValidationError(IMAGE_EMPTY)
     if size > settings.MAX_IMAGE_UPLOAD_BYTES:
-        raise serializers.ValidationError(
-            IMAGE_TOO_LARGE.format(limit_mb=round(settings.MAX_IMAGE_UPLOAD_BYTES / (1024 * 1024), 1))
-        )
-    too_many_pixels = serializers.ValidationError(
-        IMAGE_TOO_MANY_PIXELS.format(limit_mp=round(settings.MAX_IMAGE_PIXELS / 1_000_000))
-    )
+        raise serializers.ValidationError(image_too_large_message())
     upload.seek(0)
     try:
         with warnings.catch_warnings():
             # Pillow only warns between its own limit and twice that; treat every oversize image as an error.
             warnings.simplefilter("error", Image.DecompressionBombWarning)
-            with Image.open(upload) as image:
-                if image.format not in ALLOWED_FORMATS:
-                    raise serializers.ValidationError(IMAGE_INVALID)
+            with Image.open(upload, formats=DECODERS) as image:
                 width, height = image.size
+                # Checked on the header, before any pixel is decoded: a few kilobytes can claim gigapixels.
                 if width * height > settings.MAX_IMAGE_PIXELS:
-                    raise too_many_pixels
+                    raise serializers.ValidationError(image_too_many_pixels_message())
                 image.load()
                 data, extension = _reencode(image)
     except serializers.ValidationError:
         raise
     except (Image.DecompressionBombError, Image.DecompressionBombWarning) as exc:
-        raise too_many_pixels from exc
-    except (UnidentifiedImageError, OSError, SyntaxError, ValueError, EOFError) as exc:
+        raise serializers.ValidationError(image_too_many_pixels_message()) from exc
+    except Exception as exc:
+        # Pillow's decoders signal hostile or broken input with many exception types (OSError, SyntaxError,
+        # ValueError, struct.error, IndexError, ...); each of them means the upload is not a usable image.
         raise serializers.ValidationError(IMAGE_INVALID) from exc
     finally:
         upload.seek(0)
@@ -71,24 +85,34 @@ def sanitize_image(upload):
 
 
 def _reencode(image):
-    """Write the decoded pixels of `image` to fresh bytes in its own format, without any metadata."""
-    image_format = image.format
-    extension, options = ALLOWED_FORMATS[image_format]
-    if image_format == "JPEG":
+    """Write the decoded pixels of `image` to fresh bytes, without any metadata."""
+    save_format, extension, options = FORMATS[image.format]
+    if save_format == "JPEG":
         # Apply the EXIF orientation to the pixels before the EXIF block is dropped.
-        image = ImageOps.exif_transpose(image)
+        ImageOps.exif_transpose(image, in_place=True)
         if image.mode not in ("RGB", "L"):
             image = image.convert("RGB")
     kept = {key: image.info[key] for key in ("transparency",) if key in image.info}
-    clean = image.copy()
-    clean.info = {}
+    image.info = {}
     buffer = io.BytesIO()
-    clean.save(buffer, format=image_format, **options, **kept)
+    image.save(buffer, format=save_format, **options, **kept)
     return buffer.getvalue(), extension
 
 
 class SanitizedImageField(serializers.FileField):
     """An image upload that goes through `sanitize_image`; answers an absolute URL or null."""
+
+    def __init__(self, **kwargs):
+        # sanitize_image words the empty-file error itself, like every other rejection.
+        kwargs.setdefault("allow_empty_file", True)
+        super().__init__(**kwargs)
+
+    def get_value(self, dictionary):
+        # A form whose file input was left alone sends the field empty: that means "no new image", whereas
+        # JSON null (where the field allows it) removes the image.
+        if html.is_html_input(dictionary) and dictionary.get(self.field_name) == "":
+            return empty
+        return super().get_value(dictionary)
 
     def to_internal_value(self, data):
         upload = super().to_internal_value(data)
@@ -96,12 +120,15 @@ class SanitizedImageField(serializers.FileField):
 
 
 def _remember_old_file(field_name):
-    def receiver(sender, instance, raw=False, **kwargs):
-        if raw or instance._state.adding or not instance.pk:
-            instance._old_image_names = {}
+    def receiver(sender, instance, raw=False, update_fields=None, **kwargs):
+        old_names = instance.__dict__.setdefault("_old_image_names", {})
+        old_names.pop(field_name, None)
+        if raw or instance._state.adding or instance.pk is None:
             return
-        old = sender.objects.filter(pk=instance.pk).values_list(field_name, flat=True).first()
-        instance.__dict__.setdefault("_old_image_names", {})[field_name] = old or ""
+        if update_fields is not None and field_name not in update_fields:
+            return
+        old = sender._base_manager.filter(pk=instance.pk).values_list(field_name, flat=True).first()
+        old_names[field_name] = old or ""
 
     return receiver
 
@@ -112,8 +139,8 @@ def _delete_file_on_commit(storage, name):
 
 
 def _delete_replaced_file(field_name):
-    def receiver(sender, instance, raw=False, **kwargs):
-        old = getattr(instance, "_old_image_names", {}).get(field_name, "")
+    def receiver(sender, instance, **kwargs):
+        old = instance.__dict__.get("_old_image_names", {}).pop(field_name, "")
         current = getattr(instance, field_name)
         if old and old != (current.name or ""):
             _delete_file_on_commit(current.storage, old)

@@ -6,4 +6,8 @@ class OfferAppConfig(AppConfig):
     default_auto_field = "django.db.models.BigAutoField"
 
     def ready(self):
+        from general_app.images import register_image_cleanup
         from offer_app import signals  # noqa: F401
+        from offer_app.models import Offer
+
+        register_image_cleanup(Offer, "image")

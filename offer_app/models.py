@@ -6,6 +6,7 @@ from django.conf import settings
 from django.core.validators import MinValueValidator
 from django.db import models
 from django.db.models import Case, Min, OuterRef, Subquery, Value, When
+from django.utils import timezone
 
 
 class OfferType(models.TextChoices):
@@ -20,21 +21,28 @@ PACKAGE_TYPES = [choice.value for choice in OfferType]
 PACKAGE_RANK = Case(*(When(offer_type=value, then=Value(rank)) for rank, value in enumerate(PACKAGE_TYPES)))
 
 
-def refresh_offer_aggregates(offers):
-    """Recompute the stored package minima of every offer in the queryset with one UPDATE."""
+def refresh_offer_aggregates(offers, *, touch=False):
+    """Recompute the stored package minima of every offer in the queryset with one UPDATE.
+
+    `touch` also sets `updated_at`, for package edits that did not go through the offer's own save().
+    """
     packages = OfferDetail.objects.filter(offer=OuterRef("pk")).order_by().values("offer")
-    return offers.update(
-        min_price=Subquery(packages.annotate(m=Min("price")).values("m")[:1]),
-        min_delivery_time=Subquery(packages.annotate(m=Min("delivery_time_in_days")).values("m")[:1]),
-    )
+    changes = {
+        "min_price": Subquery(packages.annotate(m=Min("price")).values("m")[:1]),
+        "min_delivery_time": Subquery(packages.annotate(m=Min("delivery_time_in_days")).values("m")[:1]),
+    }
+    if touch:
+        changes["updated_at"] = timezone.now()
+    return offers.update(**changes)
 
 
 class Offer(models.Model):
     """A business user's offer; `min_price` and `min_delivery_time` mirror its packages' minima.
 
     The two minima are stored (and indexed) so the public list can filter and order on them without
-    aggregating every package on every request. `refresh_aggregates()` recomputes them in the database
-    and runs whenever a package is saved or deleted.
+    aggregating every package on every request. `refresh_offer_aggregates()` recomputes them in the
+    database: the services call it after writing packages in bulk, and offer_app.signals after any single
+    package save or delete (the admin, the shell).
     """
 
     user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="offers")
@@ -59,9 +67,9 @@ class Offer(models.Model):
     def __str__(self):
         return self.title
 
-    def refresh_aggregates(self):
+    def refresh_aggregates(self, *, touch=False):
         """Recompute min_price and min_delivery_time from the packages, in the database."""
-        refresh_offer_aggregates(Offer.objects.filter(pk=self.pk))
+        refresh_offer_aggregates(Offer.objects.filter(pk=self.pk), touch=touch)
 
 
 class OfferDetail(models.Model):

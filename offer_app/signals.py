@@ -1,4 +1,8 @@
-"""Keeps an offer's stored minima in step with its packages, however they are written (API or admin)."""
+"""Keeps an offer's stored minima in step with its packages when a single package is saved or deleted.
+
+The API's services write packages in bulk (no signals) and refresh the minima themselves; these receivers
+cover every other writer, such as the admin or the shell.
+"""
 
 from django.db.models import QuerySet
 from django.db.models.signals import post_delete, post_save
@@ -13,8 +17,9 @@ def _deleting_offers(origin):
 
 @receiver(post_save, sender=OfferDetail, dispatch_uid="offer_app.package_saved")
 @receiver(post_delete, sender=OfferDetail, dispatch_uid="offer_app.package_deleted")
-def refresh_offer_aggregates(sender, instance, raw=False, origin=None, **kwargs):
+def package_changed(sender, instance, raw=False, origin=None, **kwargs):
     # Nothing to keep in step when the offer itself is being deleted with its packages.
     if raw or _deleting_offers(origin):
         return
-    Offer(pk=instance.offer_id).refresh_aggregates()
+    # A changed package changes the offer as the list shows it, so it also counts as an edit of the offer.
+    Offer(pk=instance.offer_id).refresh_aggregates(touch=True)

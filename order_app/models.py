@@ -13,7 +13,9 @@ class Order(models.Model):
     """A customer's order of a business user's package; the package's terms are copied at order time.
 
     Deleting the offer keeps the order (`offer_detail` becomes NULL, the snapshot stays). Users who took
-    part in orders are PROTECTed: deleting them is refused, so no order ever disappears silently.
+    part in orders are PROTECTed: deleting such a customer or business user raises ProtectedError and
+    changes nothing (the admin lists the blocking orders), so no order ever disappears silently. Staff
+    delete the orders first when an account really has to go.
     """
 
     class Status(models.TextChoices):

@@ -6,4 +6,8 @@ class ProfileAppConfig(AppConfig):
     default_auto_field = "django.db.models.BigAutoField"
 
     def ready(self):
+        from general_app.images import register_image_cleanup
         from profile_app import signals  # noqa: F401
+        from profile_app.models import Profile
+
+        register_image_cleanup(Profile, "file")

@@ -1,5 +1,6 @@
 """Registration, login and logout."""
 
+from django.contrib.auth import get_user_model
 from django.db import IntegrityError, transaction
 from drf_spectacular.utils import OpenApiResponse, extend_schema
 from rest_framework import serializers, status
@@ -8,6 +9,7 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from auth_app.api.serializers import (
+    EMAIL_TAKEN,
     USERNAME_TAKEN,
     AuthResponseSerializer,
     LoginSerializer,
@@ -18,6 +20,8 @@ from auth_app.services import user_register, user_token
 from general_app.authentication import LenientTokenAuthentication
 from general_app.schema import ERROR_400, ERROR_401, ERROR_429
 from general_app.throttling import with_scoped_throttle
+
+User = get_user_model()
 
 
 class RegistrationView(APIView):
@@ -42,8 +46,11 @@ class RegistrationView(APIView):
                     username=data["username"], email=data["email"], password=data["password"], type=data["type"]
                 )
         except IntegrityError as exc:
-            # Lost a race against an identical registration: the unique constraints decided.
-            raise serializers.ValidationError({"username": [USERNAME_TAKEN]}) from exc
+            # Lost a race against a registration with the same username or email: the unique constraints
+            # decided; the savepoint above keeps the request's transaction usable to tell which one.
+            if User.objects.filter(username__iexact=data["username"]).exists():
+                raise serializers.ValidationError({"username": [USERNAME_TAKEN]}) from exc
+            raise serializers.ValidationError({"email": [EMAIL_TAKEN]}) from exc
         return Response(auth_payload(user, token), status=status.HTTP_201_CREATED)
 
 

@@ -1,4 +1,4 @@
-"""Cross-cutting endpoints: health check, JSON error pages, media serving."""
+"""Cross-cutting endpoints: health check, platform statistics, JSON error pages, media serving."""
 
 from django.conf import settings
 from django.db import connection, transaction
@@ -11,7 +11,11 @@ from rest_framework.permissions import AllowAny
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from general_app.api.serializers import BaseInfoSerializer
+from general_app.api.statistics import platform_statistics
+from general_app.authentication import LenientTokenAuthentication
 from general_app.exceptions import SERVER_ERROR
+from general_app.schema import ERROR_429
 
 NOT_FOUND = "Not found."
 BAD_REQUEST = "Bad request."
@@ -36,6 +40,24 @@ class HealthView(APIView):
         with connection.cursor() as cursor:
             cursor.execute("SELECT 1")
         return Response({"status": "ok", "database": "ok"})
+
+
+# Read-only, independent counts: a request transaction would only add BEGIN/COMMIT round trips (and take
+# the write lock on SQLite, where transactions are IMMEDIATE).
+@method_decorator(transaction.non_atomic_requests, name="dispatch")
+class BaseInfoView(APIView):
+    """Public platform statistics for the landing page; a stale token is treated as anonymous."""
+
+    authentication_classes = [LenientTokenAuthentication]
+    permission_classes = [AllowAny]
+
+    @extend_schema(
+        summary="Platform statistics: reviews, average rating, business users, offers",
+        responses={200: BaseInfoSerializer, 429: ERROR_429},
+        auth=[],
+    )
+    def get(self, request):
+        return Response(platform_statistics())
 
 
 @method_decorator(transaction.non_atomic_requests, name="dispatch")

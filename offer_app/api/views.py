@@ -1,0 +1,172 @@
+"""Offers: the public list and detail, create for business users, edit and delete for the owner; packages."""
+
+from django.db.models import Prefetch
+from drf_spectacular.utils import OpenApiResponse, extend_schema, extend_schema_view
+from rest_framework import mixins, status, viewsets
+from rest_framework.generics import RetrieveAPIView
+from rest_framework.permissions import AllowAny, IsAuthenticated
+from rest_framework.response import Response
+
+from auth_app.api.permissions import IsBusinessUser
+from general_app.authentication import LenientTokenAuthentication
+from general_app.schema import DETAIL, ERROR_400, ERROR_401, ERROR_403, ERROR_404, ERROR_429
+from offer_app.api.filters import DEFAULT_ORDERING, OfferFilter
+from offer_app.api.pagination import OfferPagination
+from offer_app.api.permissions import IsOfferOwner
+from offer_app.api.serializers import (
+    OfferDetailSerializer,
+    OfferSerializer,
+    OfferUpdateSerializer,
+    OfferWriteSerializer,
+    OfferWrittenSerializer,
+)
+from offer_app.models import Offer, OfferDetail
+from offer_app.services import offer_create, offer_update
+
+OFFER_COLUMNS = (
+    "id",
+    "user",
+    "title",
+    "image",
+    "description",
+    "created_at",
+    "updated_at",
+    "min_price",
+    "min_delivery_time",
+)
+
+
+def offers_for_display():
+    """Offers as list and detail show them: the creator's names joined, package ids in one extra query."""
+    return (
+        Offer.objects.select_related("user")
+        .only(*OFFER_COLUMNS, "user__first_name", "user__last_name", "user__username")
+        .prefetch_related(Prefetch("details", queryset=OfferDetail.objects.only("id", "offer_id")))
+        .order_by(*DEFAULT_ORDERING)
+    )
+
+
+def offers_with_packages():
+    """Offers with their packages in full, for the edit validation and the create and edit answers."""
+    return Offer.objects.prefetch_related("details")
+
+
+ERROR_404_PAGE = OpenApiResponse(DETAIL, description="No such page: past the last one.")
+WRITE_REQUEST = {"application/json": OfferWriteSerializer, "multipart/form-data": OfferWriteSerializer}
+UPDATE_REQUEST = {"application/json": OfferUpdateSerializer, "multipart/form-data": OfferUpdateSerializer}
+
+
+@extend_schema_view(
+    list=extend_schema(
+        summary="List offers (public, paginated)",
+        description="Six offers per page unless `page_size` (at most 100) says otherwise. Empty parameters "
+        "mean no filter; a malformed one answers 400 naming it; a page past the end answers 404.",
+        responses={200: OfferSerializer, 400: ERROR_400, 404: ERROR_404_PAGE, 429: ERROR_429},
+    ),
+    retrieve=extend_schema(
+        summary="Get one offer (public)",
+        responses={200: OfferSerializer, 404: ERROR_404, 429: ERROR_429},
+    ),
+    create=extend_schema(
+        summary="Create an offer with its three packages (business users)",
+        description="JSON, or multipart with `image` and `details` as a JSON string. The offer and its "
+        "packages are written together or not at all.",
+        request=WRITE_REQUEST,
+        responses={
+            201: OfferWrittenSerializer,
+            400: ERROR_400,
+            401: ERROR_401,
+            403: ERROR_403,
+            429: ERROR_429,
+        },
+    ),
+    partial_update=extend_schema(
+        summary="Edit an offer (its creator)",
+        description="Any of the fields. Each package sent is found by its `offer_type` and changed in place "
+        "(its id stays); the type itself cannot change. Multipart with only `image` replaces the image; "
+        "`image: null` removes it. Editing packages also updates the offer's `updated_at`.",
+        request=UPDATE_REQUEST,
+        responses={
+            200: OfferWrittenSerializer,
+            400: ERROR_400,
+            401: ERROR_401,
+            403: ERROR_403,
+            404: ERROR_404,
+            429: ERROR_429,
+        },
+    ),
+    destroy=extend_schema(
+        summary="Delete an offer (its creator)",
+        description="Orders made from its packages are kept, with `offer_detail` set to null.",
+        responses={
+            204: OpenApiResponse(description="Deleted."),
+            401: ERROR_401,
+            403: ERROR_403,
+            404: ERROR_404,
+            429: ERROR_429,
+        },
+    ),
+)
+class OfferViewSet(
+    mixins.ListModelMixin,
+    mixins.RetrieveModelMixin,
+    mixins.DestroyModelMixin,
+    viewsets.GenericViewSet,
+):
+    # Public reads must survive a stale token; the writes still answer 401 through their permissions.
+    authentication_classes = [LenientTokenAuthentication]
+    serializer_class = OfferSerializer
+    filterset_class = OfferFilter
+    pagination_class = OfferPagination
+
+    def get_permissions(self):
+        if self.action in ("list", "retrieve"):
+            return [AllowAny()]
+        if self.action == "create":
+            return [IsBusinessUser()]
+        return [IsAuthenticated(), IsOfferOwner()]
+
+    def get_queryset(self):
+        if self.action in ("list", "retrieve"):
+            return offers_for_display()
+        if self.action == "partial_update":
+            return offers_with_packages()
+        return Offer.objects.all()
+
+    def filter_queryset(self, queryset):
+        # The list's parameters filter the list only, never the lookup of one offer.
+        if self.action != "list":
+            return queryset
+        return super().filter_queryset(queryset)
+
+    def create(self, request):
+        serializer = OfferWriteSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        offer = offer_create(user=request.user, **serializer.validated_data)
+        return Response(self._written(offer), status=status.HTTP_201_CREATED)
+
+    def partial_update(self, request, pk=None):
+        offer = self.get_object()
+        serializer = OfferUpdateSerializer(offer, data=request.data, partial=True)
+        serializer.is_valid(raise_exception=True)
+        offer_update(offer=offer, **serializer.validated_data)
+        return Response(self._written(offer))
+
+    def _written(self, offer):
+        """The answer to a write, from the offer as the database now holds it."""
+        offer = offers_with_packages().get(pk=offer.pk)
+        return OfferWrittenSerializer(offer, context=self.get_serializer_context()).data
+
+
+class OfferDetailView(RetrieveAPIView):
+    authentication_classes = [LenientTokenAuthentication]
+    permission_classes = [AllowAny]
+    queryset = OfferDetail.objects.all()
+    serializer_class = OfferDetailSerializer
+
+    @extend_schema(
+        summary="Get one package (public)",
+        responses={200: OfferDetailSerializer, 404: ERROR_404, 429: ERROR_429},
+    )
+    def get(self, request, *args, **kwargs):
+        return super().get(request, *args, **kwargs)

@@ -1,0 +1,170 @@
+"""Orders (list, create, retrieve, status change, staff deletion) and the per-business order counts."""
+
+from django.contrib.auth import get_user_model
+from django.db.models import Q
+from django.http import Http404
+from drf_spectacular.utils import OpenApiResponse, extend_schema, extend_schema_view, inline_serializer
+from rest_framework import mixins, serializers, status, viewsets
+from rest_framework.exceptions import NotFound
+from rest_framework.permissions import IsAuthenticated
+from rest_framework.response import Response
+from rest_framework.views import APIView
+
+from auth_app.api.permissions import IsCustomerUser
+from general_app.schema import DETAIL, ERROR_400, ERROR_401, ERROR_403, ERROR_404
+from offer_app.models import OfferDetail
+from order_app.api.permissions import IsOrderBusinessUser, IsStaffUser
+from order_app.api.serializers import PACKAGE_NOT_FOUND, OrderCreateSerializer, OrderSerializer, OrderStatusSerializer
+from order_app.models import Order
+from order_app.services import order_create
+
+User = get_user_model()
+
+ORDER_NOT_FOUND = "No order with this id exists."
+BUSINESS_USER_NOT_FOUND = "No business user with this id exists."
+
+# PATCH bodies are partial for drf-spectacular, which would mark `status` optional; here it is required.
+ORDER_STATUS_REQUEST = {
+    "type": "object",
+    "properties": {"status": {"type": "string", "enum": Order.Status.values}},
+    "required": ["status"],
+    "additionalProperties": False,
+}
+
+
+@extend_schema_view(
+    list=extend_schema(
+        summary="List the caller's orders",
+        description=(
+            "Orders in which the caller is the customer or the business user, newest first, as a bare array "
+            "(not paginated). Staff accounts without a type take part in no orders and get an empty list."
+        ),
+        responses={200: OrderSerializer(many=True), 401: ERROR_401},
+    ),
+    create=extend_schema(
+        summary="Order a package (customers only)",
+        description=(
+            "The business user and the package's terms (title, revisions, delivery time, price, features, "
+            "type) are taken from the package; the order starts `in_progress`. Numbers may be sent as strings. "
+            "`business_user_id` is optional and, when given, must be the package owner's id. Other keys (e.g. "
+            "`customer_user`, `status`, `price`) are ignored. An unknown `offer_detail_id` answers 404."
+        ),
+        request=OrderCreateSerializer,
+        responses={
+            201: OrderSerializer,
+            400: ERROR_400,
+            401: ERROR_401,
+            403: OpenApiResponse(DETAIL, description="The caller is not a customer."),
+            404: OpenApiResponse(DETAIL, description="No package with this `offer_detail_id`."),
+        },
+    ),
+    retrieve=extend_schema(
+        summary="One of the caller's orders",
+        description="Only the order's customer and business user see it; for everyone else it does not exist.",
+        responses={200: OrderSerializer, 401: ERROR_401, 404: ERROR_404},
+    ),
+    partial_update=extend_schema(
+        summary="Change an order's status (its business user only)",
+        description=(
+            "Body `{status}` only; any status may follow any other. Any other key is a 400 naming it. "
+            "Everyone but the order's business user (its customer included) gets 403."
+        ),
+        request={"application/json": ORDER_STATUS_REQUEST},
+        responses={200: OrderSerializer, 400: ERROR_400, 401: ERROR_401, 403: ERROR_403, 404: ERROR_404},
+    ),
+    destroy=extend_schema(
+        summary="Delete an order (staff only)",
+        responses={
+            204: OpenApiResponse(description="Order deleted."),
+            401: ERROR_401,
+            403: ERROR_403,
+            404: ERROR_404,
+        },
+    ),
+)
+class OrderViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, mixins.DestroyModelMixin, viewsets.GenericViewSet):
+    queryset = Order.objects.all()
+    serializer_class = OrderSerializer
+
+    def get_permissions(self):
+        if self.action == "create":
+            return [IsCustomerUser()]
+        if self.action == "partial_update":
+            return [IsAuthenticated(), IsOrderBusinessUser()]
+        if self.action == "destroy":
+            return [IsStaffUser()]
+        return [IsAuthenticated()]
+
+    def get_queryset(self):
+        # Reading is for participants only (others get 404). Changes look at every order, so that a
+        # non-participant gets the contract's 403 and only an unknown id is a 404.
+        orders = super().get_queryset()
+        if self.action in ("list", "retrieve"):
+            user = self.request.user
+            orders = orders.filter(Q(customer_user=user) | Q(business_user=user))
+        return orders
+
+    def get_object(self):
+        try:
+            return super().get_object()
+        except Http404 as exc:
+            raise NotFound(ORDER_NOT_FOUND) from exc
+
+    def create(self, request, *args, **kwargs):
+        serializer = OrderCreateSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        try:
+            order = order_create(customer=request.user, offer_detail=serializer.validated_data["offer_detail"])
+        except OfferDetail.DoesNotExist as exc:
+            raise NotFound(PACKAGE_NOT_FOUND) from exc
+        return Response(self.get_serializer(self.get_queryset().get(pk=order.pk)).data, status=status.HTTP_201_CREATED)
+
+    def partial_update(self, request, *args, **kwargs):
+        order = self.get_object()
+        serializer = OrderStatusSerializer(order, data=request.data)
+        serializer.is_valid(raise_exception=True)
+        serializer.save()
+        return Response(self.get_serializer(self.get_queryset().get(pk=order.pk)).data)
+
+
+class BusinessOrderCountView(APIView):
+    """Counts, in the database, a business user's orders in `counted_status`, answered under `response_key`."""
+
+    counted_status = None
+    response_key = None
+
+    def get(self, request, business_user_id):
+        if not User.objects.filter(pk=business_user_id, type=User.Type.BUSINESS).exists():
+            raise NotFound(BUSINESS_USER_NOT_FOUND)
+        count = Order.objects.filter(business_user_id=business_user_id, status=self.counted_status).count()
+        return Response({self.response_key: count})
+
+
+def documented_count(view):
+    """Documents a BusinessOrderCountView subclass from its `counted_status` and `response_key`."""
+    status_label = Order.Status(view.counted_status).label.lower()
+    component = "".join(word.title() for word in view.response_key.split("_"))
+    return extend_schema_view(
+        get=extend_schema(
+            summary=f"Number of a business user's {status_label} orders",
+            description=f"Counts the orders with status `{view.counted_status}` received by this business user.",
+            tags=["orders"],
+            responses={
+                200: inline_serializer(component, {view.response_key: serializers.IntegerField(min_value=0)}),
+                401: ERROR_401,
+                404: OpenApiResponse(DETAIL, description="No business user has this id."),
+            },
+        )
+    )(view)
+
+
+@documented_count
+class OrderCountView(BusinessOrderCountView):
+    counted_status = Order.Status.IN_PROGRESS
+    response_key = "order_count"
+
+
+@documented_count
+class CompletedOrderCountView(BusinessOrderCountView):
+    counted_status = Order.Status.COMPLETED
+    response_key = "completed_order_count"

@@ -1,0 +1,98 @@
+"""Profiles: read and edit one, list the business and customer profiles."""
+
+from django.contrib.auth import get_user_model
+from django.db import IntegrityError
+from drf_spectacular.utils import extend_schema
+from rest_framework import generics, serializers
+from rest_framework.exceptions import NotFound
+from rest_framework.parsers import FormParser, JSONParser, MultiPartParser
+from rest_framework.permissions import IsAuthenticated
+from rest_framework.response import Response
+
+from auth_app.api.serializers import EMAIL_TAKEN
+from general_app.schema import ERROR_400, ERROR_401, ERROR_403, ERROR_404
+from profile_app.api.permissions import IsProfileOwnerOrReadOnly
+from profile_app.api.serializers import ProfileListSerializer, ProfileSerializer
+from profile_app.models import Profile
+
+User = get_user_model()
+
+PROFILE_NOT_FOUND = "No profile exists for this user id."
+
+# Ids are 64-bit; SQLite cannot even compare with a larger integer, so such an id is simply unknown.
+MAX_ID = 2**63 - 1
+
+
+class ProfileDetailView(generics.GenericAPIView):
+    serializer_class = ProfileSerializer
+    permission_classes = [IsAuthenticated, IsProfileOwnerOrReadOnly]
+    parser_classes = [JSONParser, MultiPartParser, FormParser]
+    queryset = Profile.objects.select_related("user")
+
+    def get_object(self):
+        try:
+            if self.kwargs["user_id"] > MAX_ID:
+                raise Profile.DoesNotExist
+            profile = self.get_queryset().get(user_id=self.kwargs["user_id"])
+        except Profile.DoesNotExist:
+            raise NotFound(PROFILE_NOT_FOUND) from None
+        self.check_object_permissions(self.request, profile)
+        return profile
+
+    @extend_schema(
+        summary="Read a profile by its user id",
+        responses={200: ProfileSerializer, 401: ERROR_401, 404: ERROR_404},
+    )
+    def get(self, request, user_id):
+        return Response(self.get_serializer(self.get_object()).data)
+
+    @extend_schema(
+        summary="Edit your own profile (JSON, or multipart with an optional `file` image)",
+        description=(
+            "Send any of first_name, last_name, email, location, tel, description, working_hours and file. "
+            "`user`, `username`, `type` and `created_at` are read-only and ignored when sent. `file` takes a "
+            "JPEG, PNG, GIF or WebP image (multipart); JSON `null` removes the image."
+        ),
+        request={
+            "application/json": ProfileSerializer,
+            "multipart/form-data": ProfileSerializer,
+            "application/x-www-form-urlencoded": ProfileSerializer,
+        },
+        responses={200: ProfileSerializer, 400: ERROR_400, 401: ERROR_401, 403: ERROR_403, 404: ERROR_404},
+    )
+    def patch(self, request, user_id):
+        serializer = self.get_serializer(self.get_object(), data=request.data, partial=True)
+        serializer.is_valid(raise_exception=True)
+        try:
+            profile = serializer.save()
+        except IntegrityError as exc:
+            # Lost a race for the address: the case-insensitive unique constraint on the email decided.
+            raise serializers.ValidationError({"email": [EMAIL_TAKEN]}) from exc
+        return Response(self.get_serializer(self.get_queryset().get(pk=profile.pk)).data)
+
+
+class ProfileListView(generics.ListAPIView):
+    """The profiles of one user type, ordered by user id."""
+
+    serializer_class = ProfileListSerializer
+    user_type = None
+
+    def get_queryset(self):
+        return Profile.objects.filter(user__type=self.user_type).select_related("user").order_by("user_id")
+
+
+@extend_schema(
+    summary="List all business profiles (bare array)",
+    responses={200: ProfileListSerializer(many=True), 401: ERROR_401},
+)
+class BusinessProfileListView(ProfileListView):
+    user_type = User.Type.BUSINESS
+
+
+@extend_schema(
+    summary="List all customer profiles (bare array)",
+    responses={200: ProfileListSerializer(many=True), 401: ERROR_401},
+)
+class CustomerProfileListView(ProfileListView):
+    user_type = User.Type.CUSTOMER
+

@@ -1,3 +1,8 @@
-from django.urls import path  # noqa: F401
+from django.urls import path
 
-urlpatterns = []
+from reviews_app.api.views import ReviewDetailView, ReviewListCreateView
+
+urlpatterns = [
+    path("reviews/", ReviewListCreateView.as_view(), name="review-list"),
+    path("reviews/<int:pk>/", ReviewDetailView.as_view(), name="review-detail"),
+]

@@ -1,0 +1,84 @@
+"""Reviews: list, create, read, edit and delete."""
+
+from django.db import IntegrityError, transaction
+from drf_spectacular.utils import OpenApiResponse, extend_schema, extend_schema_view
+from rest_framework import generics, serializers, status
+from rest_framework.permissions import IsAuthenticated
+from rest_framework.response import Response
+
+from auth_app.api.permissions import IsCustomerUser
+from general_app.schema import ERROR_400, ERROR_401, ERROR_403, ERROR_404
+from reviews_app.api.filters import ReviewFilter
+from reviews_app.api.permissions import IsReviewAuthorOrReadOnly
+from reviews_app.api.serializers import ALREADY_REVIEWED, ReviewCreateSerializer, ReviewSerializer
+from reviews_app.models import Review
+
+
+@extend_schema_view(
+    get=extend_schema(
+        summary="List reviews (bare array), filtered and ordered",
+        responses={200: ReviewSerializer(many=True), 400: ERROR_400, 401: ERROR_401},
+    ),
+    post=extend_schema(
+        summary="Review a business user (customers only, once per business user)",
+        request=ReviewCreateSerializer,
+        responses={201: ReviewSerializer, 400: ERROR_400, 401: ERROR_401, 403: ERROR_403},
+    ),
+)
+class ReviewListCreateView(generics.ListCreateAPIView):
+    queryset = Review.objects.order_by("-updated_at", "-id")
+    filterset_class = ReviewFilter
+
+    def get_permissions(self):
+        if self.request.method == "POST":
+            return [IsCustomerUser()]
+        return [IsAuthenticated()]
+
+    def get_serializer_class(self):
+        return ReviewCreateSerializer if self.request.method == "POST" else ReviewSerializer
+
+    def create(self, request, *args, **kwargs):
+        serializer = self.get_serializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        review = self.perform_create(serializer)
+        review = self.get_queryset().get(pk=review.pk)
+        return Response(ReviewSerializer(review).data, status=status.HTTP_201_CREATED)
+
+    def perform_create(self, serializer):
+        data = serializer.validated_data
+        try:
+            # A savepoint, so a lost race leaves the request's transaction usable for the check below.
+            with transaction.atomic():
+                return serializer.save()
+        except IntegrityError:
+            # Two identical POSTs can both pass the serializer's check; the unique constraint lets one win.
+            if Review.objects.filter(reviewer=data["reviewer"], business_user=data["business_user"]).exists():
+                raise serializers.ValidationError({"non_field_errors": [ALREADY_REVIEWED]}) from None
+            raise
+
+
+@extend_schema_view(
+    get=extend_schema(
+        summary="Read one review",
+        responses={200: ReviewSerializer, 401: ERROR_401, 404: ERROR_404},
+    ),
+    patch=extend_schema(
+        summary="Edit the rating or description of your review",
+        request=ReviewSerializer,
+        responses={200: ReviewSerializer, 400: ERROR_400, 401: ERROR_401, 403: ERROR_403, 404: ERROR_404},
+    ),
+    delete=extend_schema(
+        summary="Delete your review",
+        responses={
+            204: OpenApiResponse(description="Review deleted."),
+            401: ERROR_401,
+            403: ERROR_403,
+            404: ERROR_404,
+        },
+    ),
+)
+class ReviewDetailView(generics.RetrieveUpdateDestroyAPIView):
+    queryset = Review.objects.all()
+    serializer_class = ReviewSerializer
+    permission_classes = [IsAuthenticated, IsReviewAuthorOrReadOnly]
+    http_method_names = ["get", "patch", "delete", "head", "options"]

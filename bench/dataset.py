@@ -1,0 +1,313 @@
+"""The benchmark's dataset, written through the ORM in bulk.
+
+Import only after `django.setup()`. `build()` fills an empty, migrated database and returns what the
+scenarios need (ids, tokens, the busiest business users), read back from the database so it is right
+whatever the random draw was.
+
+bulk_create sends no signals and fills auto_now fields with "now", so the code below does by hand what the
+signals and the API would do: a profile and a token per user, the offers' stored package minima
+(`refresh_offer_aggregates`), and spread-out timestamps so orderings by date behave as on a live site.
+Popularity is skewed (a few business users get most orders and reviews), as on real marketplaces; that
+makes S5 and S8 read the heaviest lists rather than average ones.
+"""
+
+import random
+from dataclasses import dataclass
+from datetime import timedelta
+from decimal import Decimal
+
+from django.contrib.auth import get_user_model
+from django.contrib.auth.hashers import make_password
+from django.db import transaction
+from django.db.models import Count, Q
+from django.utils import timezone
+from rest_framework.authtoken.models import Token
+
+from offer_app.models import Offer, OfferDetail, OfferType, refresh_offer_aggregates
+from order_app.models import Order
+from profile_app.models import Profile
+from reviews_app.models import Review
+
+User = get_user_model()
+
+BENCH_PASSWORD = "bench-Passw0rd!"
+SEARCH_WORD = "design"
+BATCH = 500
+
+FIRST_NAMES = ["Anna", "Ben", "Clara", "David", "Elif", "Felix", "Greta", "Hannes", "Ida", "Jonas", "Kemal", "Lena"]
+LAST_NAMES = ["Weber", "Schmidt", "Yilmaz", "Fischer", "Wagner", "Becker", "Hoffmann", "Koch", "Richter", "Wolf"]
+CITIES = ["Berlin", "Hamburg", "Munich", "Cologne", "Leipzig", "Vienna", "Zurich", "Remote"]
+ADJECTIVES = ["Professional", "Modern", "Fast", "Custom", "Creative", "Responsive", "Minimalist", "Complete"]
+SERVICES = [
+    "Website Design",
+    "Logo Design",
+    "Mobile App Development",
+    "SEO Audit",
+    "Copywriting",
+    "Video Editing",
+    "Data Analysis",
+    "WordPress Setup",
+    "Social Media Marketing",
+    "Illustration",
+    "Translation",
+    "Podcast Editing",
+    "UX Research",
+    "Backend API Development",
+    "Bookkeeping",
+    "Packaging Design",
+]
+SENTENCES = [
+    "I deliver clean, well-documented work and keep you updated at every step.",
+    "Every package includes a kickoff call to understand your goals and audience.",
+    "Over eight years of experience with start-ups and established brands.",
+    "Fast turnaround without cutting corners; revisions are handled within a day.",
+    "The design follows your brand guidelines or we create them together.",
+    "You receive all source files and full commercial rights on delivery.",
+    "Accessibility and performance are part of the work, not an extra.",
+    "Tell me about your project before ordering so I can suggest the right package.",
+    "Tested on current browsers and devices before handover.",
+    "Clear communication in English and German.",
+]
+FEATURES = [
+    "Source files",
+    "Responsive layout",
+    "Commercial use",
+    "Kickoff call",
+    "Two concepts",
+    "Priority support",
+    "Unlimited pages",
+    "SEO basics",
+    "Style guide",
+    "Stock images",
+]
+BASE_PRICES = [19, 25, 39, 49, 59, 75, 89, 99, 120, 149, 199, 249, 299, 399, 499]
+REVIEW_TEXTS = [
+    "Great communication and delivered ahead of schedule.",
+    "Exactly what I needed, would order again.",
+    "Good result, one revision was needed.",
+    "Very professional and friendly.",
+    "Okay overall, delivery took a little longer than promised.",
+]
+
+
+@dataclass(frozen=True)
+class DatasetSize:
+    business_users: int = 50
+    offers: int = 1000
+    customers: int = 200
+    orders: int = 2000
+    reviews: int = 1000
+    seed: int = 42
+
+
+@dataclass
+class BenchData:
+    """What the scenarios address, all read back from the database."""
+
+    counts: dict
+    offer_ids: list
+    detail_ids: list
+    customer_tokens: list
+    any_customer_token: str
+    search_word: str
+    search_matches: int
+    top_order_business: dict
+    top_review_business: dict
+    sample_creator_id: int
+
+
+def build(size: DatasetSize) -> BenchData:
+    """Fill the (empty, migrated) database and describe the result."""
+    rng = random.Random(size.seed)
+    now = timezone.now()
+    with transaction.atomic():
+        businesses = _create_users(rng, "business", size.business_users)
+        customers = _create_users(rng, "customer", size.customers)
+        popularity = [1 / (rank + 1) ** 0.8 for rank in range(len(businesses))]
+        offers = _create_offers(rng, businesses, size.offers, now)
+        packages = _create_packages(rng, offers)
+        refresh_offer_aggregates(Offer.objects.all())
+        _create_orders(rng, customers, businesses, popularity, offers, packages, size.orders, now)
+        _create_reviews(rng, customers, businesses, popularity, size.reviews, now)
+    return describe()
+
+
+def _create_users(rng, user_type, count):
+    # One hash for everybody: hashing each password would dominate the build time.
+    password = make_password(BENCH_PASSWORD)
+    users = User.objects.bulk_create(
+        User(
+            username=f"bench_{user_type}{n:05d}",
+            email=f"bench_{user_type}{n:05d}@bench.example",
+            first_name=rng.choice(FIRST_NAMES),
+            last_name=rng.choice(LAST_NAMES),
+            password=password,
+            type=user_type,
+        )
+        for n in range(1, count + 1)
+    )
+    is_business = user_type == User.Type.BUSINESS
+    Profile.objects.bulk_create(
+        (
+            Profile(
+                user=user,
+                location=rng.choice(CITIES),
+                tel=f"+49 30 {rng.randrange(1_000_000, 9_999_999)}",
+                description=" ".join(rng.sample(SENTENCES, 2)) if is_business else "",
+                working_hours=rng.choice(["9-17", "10-18", "8-16"]) if is_business else "",
+            )
+            for user in users
+        ),
+        batch_size=BATCH,
+    )
+    Token.objects.bulk_create((Token(key=Token.generate_key(), user=user) for user in users), batch_size=BATCH)
+    return users
+
+
+def _spread(rng, rows, now, days):
+    """Give rows created_at/updated_at spread over the last `days` days (bulk_create stamps them all 'now')."""
+    for row in rows:
+        row.created_at = now - timedelta(seconds=rng.uniform(0, days * 86400))
+        row.updated_at = row.created_at + (now - row.created_at) * rng.random() ** 3
+    type(rows[0]).objects.bulk_update(rows, ["created_at", "updated_at"], batch_size=BATCH)
+
+
+def _create_offers(rng, businesses, count, now):
+    offers = []
+    for n in range(count):
+        service = rng.choice(SERVICES)
+        offers.append(
+            Offer(
+                user=businesses[n % len(businesses)],
+                title=f"{rng.choice(ADJECTIVES)} {service}",
+                description=f"{service} for your business. " + " ".join(rng.sample(SENTENCES, rng.randint(2, 5))),
+            )
+        )
+    offers = Offer.objects.bulk_create(offers, batch_size=BATCH)
+    _spread(rng, offers, now, days=365)
+    return offers
+
+
+def _money(value):
+    return Decimal(value).quantize(Decimal("0.01"))
+
+
+def _create_packages(rng, offers):
+    packages = []
+    for offer in offers:
+        price = _money(rng.choice(BASE_PRICES) + rng.choice([0, 0.5, 0.99]))
+        delivery = rng.randint(5, 14)
+        for rank, offer_type in enumerate(OfferType.values):
+            packages.append(
+                OfferDetail(
+                    offer=offer,
+                    title=f"{offer_type.capitalize()} Package",
+                    revisions=[rng.randint(1, 2), rng.randint(3, 5), -1][rank],
+                    delivery_time_in_days=max(1, delivery - rank * rng.randint(1, 3)),
+                    price=price,
+                    features=rng.sample(FEATURES, 2 + rank * 2),
+                    offer_type=offer_type,
+                )
+            )
+            price = _money(price * Decimal(str(round(rng.uniform(1.5, 2.2), 2))))
+    return OfferDetail.objects.bulk_create(packages, batch_size=BATCH)
+
+
+def _create_orders(rng, customers, businesses, popularity, offers, packages, count, now):
+    offers_of = {}
+    for offer in offers:
+        offers_of.setdefault(offer.user_id, []).append(offer)
+    packages_of = {}
+    for package in packages:
+        packages_of.setdefault(package.offer_id, []).append(package)
+    statuses = [Order.Status.IN_PROGRESS, Order.Status.COMPLETED, Order.Status.CANCELLED]
+    orders = []
+    for business in rng.choices(businesses, weights=popularity, k=count):
+        offer = rng.choice(offers_of[business.pk])
+        package = rng.choices(packages_of[offer.pk], weights=[5, 3, 2])[0]
+        orders.append(
+            Order(
+                customer_user=rng.choice(customers),
+                business_user=business,
+                offer_detail=package,
+                title=package.title,
+                revisions=package.revisions,
+                delivery_time_in_days=package.delivery_time_in_days,
+                price=package.price,
+                features=package.features,
+                offer_type=package.offer_type,
+                status=rng.choices(statuses, weights=[4, 5, 1])[0],
+            )
+        )
+    if orders:
+        _spread(rng, Order.objects.bulk_create(orders, batch_size=BATCH), now, days=180)
+
+
+def _create_reviews(rng, customers, businesses, popularity, count, now):
+    total = sum(popularity)
+    reviews = []
+    for business, weight in zip(businesses, popularity, strict=True):
+        wanted = min(len(customers), round(count * weight / total))
+        for reviewer in rng.sample(customers, wanted):
+            reviews.append(
+                Review(
+                    business_user=business,
+                    reviewer=reviewer,
+                    rating=rng.choices([1, 2, 3, 4, 5], weights=[1, 1, 3, 8, 12])[0],
+                    description=rng.choice(REVIEW_TEXTS),
+                )
+            )
+    if reviews:
+        _spread(rng, Review.objects.bulk_create(reviews, batch_size=BATCH), now, days=365)
+
+
+def _busiest(queryset, field_name):
+    """The user with the most rows in `queryset` (ties: lowest id), with their token and row count."""
+    row = queryset.values(field_name).annotate(n=Count("pk")).order_by("-n", field_name).first()
+    if row is None:
+        return {"user_id": None, "token": None, "count": 0}
+    user_id = row[field_name]
+    return {"user_id": user_id, "token": Token.objects.get(user_id=user_id).key, "count": row["n"]}
+
+
+def describe() -> BenchData:
+    """Read the dataset back; fails loudly if an invariant the scenarios rely on does not hold."""
+    counts = {
+        "business_users": User.objects.filter(type=User.Type.BUSINESS).count(),
+        "customers": User.objects.filter(type=User.Type.CUSTOMER).count(),
+        "profiles": Profile.objects.count(),
+        "tokens": Token.objects.count(),
+        "offers": Offer.objects.count(),
+        "packages": OfferDetail.objects.count(),
+        "orders": Order.objects.count(),
+        "reviews": Review.objects.count(),
+    }
+    users = counts["business_users"] + counts["customers"]
+    problems = []
+    if counts["profiles"] != users or counts["tokens"] != users:
+        problems.append("every user needs a profile and a token")
+    if Offer.objects.filter(Q(min_price__isnull=True) | Q(min_delivery_time__isnull=True)).exists():
+        problems.append("offers without stored package minima (refresh_offer_aggregates not run?)")
+    if counts["packages"] != 3 * counts["offers"]:
+        problems.append("every offer needs exactly three packages")
+    if problems:
+        raise RuntimeError("Benchmark dataset is inconsistent: " + "; ".join(problems))
+
+    customer_tokens = list(
+        Token.objects.filter(user__type=User.Type.CUSTOMER).order_by("user_id").values_list("key", flat=True)
+    )
+    top_offers = Offer.objects.values("user").annotate(n=Count("pk")).order_by("-n", "user").first()
+    return BenchData(
+        counts=counts,
+        offer_ids=list(Offer.objects.order_by("pk").values_list("pk", flat=True)),
+        detail_ids=list(OfferDetail.objects.order_by("pk").values_list("pk", flat=True)),
+        customer_tokens=customer_tokens,
+        any_customer_token=customer_tokens[0] if customer_tokens else None,
+        search_word=SEARCH_WORD,
+        search_matches=Offer.objects.filter(
+            Q(title__icontains=SEARCH_WORD) | Q(description__icontains=SEARCH_WORD), min_price__gte=100
+        ).count(),
+        top_order_business=_busiest(Order.objects.all(), "business_user"),
+        top_review_business=_busiest(Review.objects.all(), "business_user"),
+        sample_creator_id=top_offers["user"] if top_offers else None,
+    )

@@ -1,0 +1,160 @@
+"""Verdicts against the issue's targets, the printed table and the files in bench/results/."""
+
+import json
+from dataclasses import asdict, dataclass, field
+
+from bench.scenarios import LARGE_RUN_RETENTION, MAX_RSS_MB
+
+BASELINE_OFFERS = 1000
+RETAINED_SCENARIOS = ("S1", "S2")
+
+
+@dataclass
+class Row:
+    scenario: object
+    load: object = None
+    queries: object = None
+    skipped: str | None = None
+    ratio: float | None = None
+    misses: list = field(default_factory=list)
+
+    @property
+    def key(self):
+        return self.scenario.key
+
+    def target_text(self):
+        parts = []
+        if self.scenario.min_ratio is not None:
+            parts.append(f">={self.scenario.min_ratio:.2f}")
+        if self.scenario.p99_limit_ms is not None:
+            parts.append(f"p99<{self.scenario.p99_limit_ms:.0f}ms")
+        return ", ".join(parts) or "-"
+
+    def verdict(self):
+        if self.skipped:
+            return f"NOT MEASURED: {self.skipped}"
+        return "PASS" if not self.misses else "MISS: " + "; ".join(self.misses)
+
+
+def evaluate(rows):
+    """Fill each row's ratio to P0 and its misses (throughput ratio, p99, responses outside 2xx)."""
+    p0 = next((r for r in rows if r.key == "P0" and r.load), None)
+    for row in rows:
+        if row.load is None:
+            continue
+        row.ratio = row.load.rps / p0.load.rps if p0 and p0.load.rps else None
+        s, load = row.scenario, row.load
+        row.misses = []
+        if s.min_ratio is not None and (row.ratio is None or row.ratio < s.min_ratio):
+            row.misses.append(f"x{row.ratio or 0:.2f} < {s.min_ratio:.2f}")
+        if s.p99_limit_ms is not None and load.p99_ms >= s.p99_limit_ms:
+            row.misses.append(f"p99 {load.p99_ms:.0f}ms >= {s.p99_limit_ms:.0f}ms")
+        if load.failures:
+            row.misses.append(f"{load.failures} failed/non-2xx")
+    return rows
+
+
+def _table(headers, lines):
+    widths = [max(len(str(x)) for x in column) for column in zip(headers, *lines, strict=True)]
+    out = ["| " + " | ".join(str(h).ljust(w) for h, w in zip(headers, widths, strict=True)) + " |"]
+    out.append("|" + "|".join("-" * (w + 2) for w in widths) + "|")
+    out += ["| " + " | ".join(str(c).ljust(w) for c, w in zip(line, widths, strict=True)) + " |" for line in lines]
+    return "\n".join(out)
+
+
+def scenario_table(rows):
+    headers = ["", "Scenario", "req/s", "p50 ms", "p99 ms", "non-2xx", "queries", "x P0", "target", "result"]
+    lines = []
+    for row in rows:
+        load = row.load
+        queries = "-" if row.queries is None else row.queries.queries
+        if load is None:
+            lines.append(
+                [row.key, row.scenario.label, "-", "-", "-", "-", queries, "-", row.target_text(), row.verdict()]
+            )
+            continue
+        lines.append(
+            [
+                row.key,
+                row.scenario.label,
+                f"{load.rps:.0f}",
+                f"{load.p50_ms:.1f}",
+                f"{load.p99_ms:.1f}",
+                load.failures,
+                queries,
+                "-" if row.ratio is None else f"{row.ratio:.2f}",
+                row.target_text(),
+                row.verdict(),
+            ]
+        )
+    return _table(headers, lines)
+
+
+def memory_lines(peaks, restarted):
+    """Peak RSS per worker pid against the limit."""
+    if not peaks:
+        return ["Peak RSS per worker: not measured"], False
+    worst = max(peaks.values())
+    ok = worst < MAX_RSS_MB and not restarted
+    text = ", ".join(f"pid {pid}: {mb:.1f} MB" for pid, mb in sorted(peaks.items()))
+    lines = [f"Peak RSS per worker (VmHWM): {text} (target < {MAX_RSS_MB:.0f} MB) {'PASS' if ok else 'MISS'}"]
+    if restarted:
+        lines.append("Workers were replaced during the run (crash or timeout): see gunicorn.log.")
+    return lines, ok
+
+
+def retention_lines(rows, baseline, offers):
+    """At more than 1,000 offers: S1 and S2 against the latest 1,000-offer run on the same engine."""
+    if offers <= BASELINE_OFFERS:
+        return []
+    if baseline is None:
+        return [
+            f"S1/S2 retention vs {BASELINE_OFFERS:,} offers: no baseline; run `make bench` (1,000 offers) first "
+            "on the same database engine."
+        ]
+    lines = []
+    by_key = {r.key: r for r in rows}
+    for key in RETAINED_SCENARIOS:
+        row, before = by_key.get(key), baseline["scenarios"].get(key, {})
+        if not row or row.load is None or not before.get("rps"):
+            lines.append(f"{key} retention: not measured in both runs")
+            continue
+        raw = row.load.rps / before["rps"]
+        normalised = (row.ratio / before["ratio"]) if row.ratio and before.get("ratio") else None
+        # Judged on the P0-normalised ratio: two runs minutes apart on a shared machine differ in raw speed.
+        basis = normalised if normalised is not None else raw
+        verdict = "PASS" if basis >= LARGE_RUN_RETENTION else "MISS"
+        lines.append(
+            f"{key} at {offers:,} offers keeps {basis:.0%} of its {BASELINE_OFFERS:,}-offer throughput "
+            f"(x P0 {row.ratio:.2f} vs {before['ratio']:.2f}; raw {row.load.rps:.0f} vs {before['rps']:.0f} req/s = "
+            f"{raw:.0%}) (target >= {LARGE_RUN_RETENTION:.0%}) {verdict}"
+        )
+    return lines
+
+
+def as_json(rows, meta, dataset, peaks, restarted):
+    scenarios = {}
+    for row in rows:
+        entry = {
+            "label": row.scenario.label,
+            "target_ratio": row.scenario.min_ratio,
+            "p99_limit_ms": row.scenario.p99_limit_ms,
+            "skipped": row.skipped,
+            "queries": None if row.queries is None else row.queries.queries,
+            "query_status": None if row.queries is None else row.queries.status,
+            "verdict": row.verdict(),
+        }
+        if row.load is not None:
+            entry.update(asdict(row.load), rps=row.load.rps, failures=row.load.failures, ratio=row.ratio)
+        scenarios[row.key] = entry
+    return {
+        "meta": meta,
+        "dataset": dataset,
+        "scenarios": scenarios,
+        "peak_rss_mb": {str(k): v for k, v in peaks.items()},
+        "workers_restarted": restarted,
+    }
+
+
+def dump(path, payload):
+    path.write_text(json.dumps(payload, indent=2, default=str) + "\n")

@@ -1,0 +1,380 @@
+"""Real servers for tests that need separate processes: gunicorn, a stoppable TCP proxy, throwaway databases.
+
+Everything here binds to 127.0.0.1 on a free port and is stopped by the caller's cleanup, also when a test
+fails. Server processes run in their own session so that stopping one also ends its workers.
+"""
+
+import http.client
+import json
+import os
+import re
+import secrets
+import selectors
+import signal
+import socket
+import subprocess
+import sys
+import threading
+import time
+from collections import Counter
+from dataclasses import dataclass
+from pathlib import Path
+
+from django.conf import settings
+
+BASE_DIR = Path(settings.BASE_DIR)
+BIN_DIR = Path(sys.executable).parent
+LOCALHOST = "127.0.0.1"
+POSTGRES_PORT = 5432
+REDIS_PORT = 6379
+# The access log names the worker that answered, so a test can prove its requests reached every worker.
+ACCESS_LOG_FORMAT = "%(p)s %(s)s %(m)s %(U)s"
+ACCESS_LOG_LINE = re.compile(r"^<(?P<pid>\d+)> (?P<status>\d{3}) (?P<method>[A-Z]+) (?P<path>\S+)$")
+
+
+def free_port():
+    """A TCP port nobody listens on right now (the OS picks it)."""
+    with socket.socket() as probe:
+        probe.bind((LOCALHOST, 0))
+        return probe.getsockname()[1]
+
+
+def port_open(port, host=LOCALHOST, timeout=0.5):
+    """True when something accepts TCP connections on host:port."""
+    try:
+        with socket.create_connection((host, port), timeout=timeout):
+            return True
+    except OSError:
+        return False
+
+
+def server_env(database_url, **overrides):
+    """The environment of a production-like server process.
+
+    Every setting the tests depend on is given explicitly, because python-decouple falls back to the
+    developer's `.env` (which may say DEBUG=True or turn on SSL redirects) for keys the environment lacks.
+    """
+    env = dict(os.environ)
+    env.update(
+        DJANGO_SETTINGS_MODULE="core.settings",
+        PYTHONDONTWRITEBYTECODE="1",
+        DEBUG="False",
+        SECRET_KEY=f"test-servers-{secrets.token_urlsafe(40)}",
+        ALLOWED_HOSTS=LOCALHOST,
+        CSRF_TRUSTED_ORIGINS="",
+        DATABASE_URL=database_url,
+        DB_CONN_MAX_AGE="60",
+        DB_CONNECT_TIMEOUT="3",
+        REDIS_URL="",
+        CACHE_KEY_PREFIX=f"coderr-test-{secrets.token_hex(6)}",
+        THROTTLING_ENABLED="True",
+        THROTTLE_ANON_RATE="100000/day",
+        THROTTLE_USER_RATE="100000/day",
+        THROTTLE_LOGIN_RATE="1000/min",
+        THROTTLE_REGISTRATION_RATE="1000/min",
+        NUM_PROXIES="0",
+        SERVE_MEDIA="False",
+        LOG_LEVEL="WARNING",
+        SECURE_SSL_REDIRECT="False",
+        USE_X_FORWARDED_PROTO="False",
+        SECURE_HSTS_SECONDS="0",
+        SECURE_HSTS_INCLUDE_SUBDOMAINS="False",
+        SECURE_HSTS_PRELOAD="False",
+        SESSION_COOKIE_SECURE="False",
+        CSRF_COOKIE_SECURE="False",
+    )
+    env.update(overrides)
+    return env
+
+
+def manage(env, *args, timeout=120):
+    """Run `manage.py <args>` in a subprocess; fail with its output when it fails."""
+    result = subprocess.run(
+        [sys.executable, "manage.py", *args],
+        cwd=BASE_DIR,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=timeout,
+        check=False,
+    )
+    if result.returncode != 0:
+        raise AssertionError(f"manage.py {' '.join(args)} failed ({result.returncode}):\n{result.stderr}")
+    return result
+
+
+@dataclass
+class Reply:
+    status: int
+    headers: http.client.HTTPMessage
+    body: bytes
+    seconds: float
+
+    def json(self):
+        return json.loads(self.body)
+
+
+def http_request(port, method, path, body=None, headers=None, timeout=15):
+    """One request on its own connection (no keep-alive), so consecutive requests can reach any worker."""
+    headers = {"Connection": "close", **(headers or {})}
+    if isinstance(body, dict):
+        body = json.dumps(body).encode()
+        headers.setdefault("Content-Type", "application/json")
+    started = time.monotonic()
+    connection = http.client.HTTPConnection(LOCALHOST, port, timeout=timeout)
+    try:
+        connection.request(method, path, body=body, headers=headers)
+        response = connection.getresponse()
+        content = response.read()
+    finally:
+        connection.close()
+    return Reply(response.status, response.headers, content, time.monotonic() - started)
+
+
+def _raw_request(port, method, path, body, headers):
+    """An HTTP/1.1 request as bytes, split just before the blank line that ends its header."""
+    headers = {"Host": f"{LOCALHOST}:{port}", "Connection": "close", **(headers or {})}
+    if isinstance(body, dict):
+        body = json.dumps(body).encode()
+        headers.setdefault("Content-Type", "application/json")
+    body = body or b""
+    headers["Content-Length"] = str(len(body))
+    head = f"{method} {path} HTTP/1.1\r\n" + "".join(f"{name}: {value}\r\n" for name, value in headers.items())
+    return head.encode("latin-1"), b"\r\n" + body
+
+
+class GunicornServer:
+    """`gunicorn core.wsgi:application` on a free 127.0.0.1 port; `start()` returns once every worker answers."""
+
+    def __init__(self, env, log_dir, workers=1):
+        self.env = env
+        self.workers = workers
+        self.port = free_port()
+        self.access_log = Path(log_dir) / f"access-{self.port}.log"
+        self.error_log = Path(log_dir) / f"error-{self.port}.log"
+        self.process = None
+
+    def start(self, timeout=30):
+        with self.error_log.open("wb") as error_log:
+            self.process = subprocess.Popen(
+                [
+                    str(BIN_DIR / "gunicorn"),
+                    "core.wsgi:application",
+                    f"--bind={LOCALHOST}:{self.port}",
+                    f"--workers={self.workers}",
+                    "--worker-class=sync",
+                    # Load Django before forking: every worker is ready as soon as it exists.
+                    "--preload",
+                    "--graceful-timeout=2",
+                    "--timeout=30",
+                    # The default control socket is one path per user; parallel servers would fight over it.
+                    "--no-control-socket",
+                    f"--access-logfile={self.access_log}",
+                    f"--access-logformat={ACCESS_LOG_FORMAT}",
+                    "--error-logfile=-",
+                ],
+                cwd=BASE_DIR,
+                env=self.env,
+                stdin=subprocess.DEVNULL,
+                stdout=error_log,
+                stderr=subprocess.STDOUT,
+                start_new_session=True,
+            )
+        self._wait_until_every_worker_answers(timeout)
+        return self
+
+    def _wait_until_every_worker_answers(self, timeout):
+        deadline = time.monotonic() + timeout
+        while True:
+            if self.process.poll() is not None:
+                raise AssertionError(f"gunicorn exited with {self.process.returncode}:\n{self.log()}")
+            try:
+                self.request("GET", "/api/ping/", timeout=2)
+                break
+            except OSError:
+                if time.monotonic() > deadline:
+                    self.stop()
+                    raise AssertionError(f"gunicorn did not answer within {timeout}s:\n{self.log()}") from None
+                time.sleep(0.1)
+        if self.workers > 1:
+            self.request_pair("GET", "/api/ping/", timeout=timeout)
+
+    def request(self, method, path, body=None, headers=None, timeout=15):
+        return http_request(self.port, method, path, body=body, headers=headers, timeout=timeout)
+
+    def request_pair(self, method, path, body=None, headers=None, timeout=15):
+        """Two requests, one after the other, that two different workers answer.
+
+        The first connection sends its request without the blank line that ends the header, so the sync
+        worker that accepts it waits for the rest and the second request must be answered by another worker.
+        Only then is the first completed. Neither request is handled while the other is.
+        """
+        head, rest = _raw_request(self.port, method, path, body, headers)
+        with socket.create_connection((LOCALHOST, self.port), timeout=timeout) as held:
+            held.sendall(head)
+            second = self.request(method, path, body=body, headers=headers, timeout=timeout)
+            started = time.monotonic()
+            held.sendall(rest)
+            response = http.client.HTTPResponse(held)
+            response.begin()
+            first = Reply(response.status, response.headers, response.read(), time.monotonic() - started)
+        return first, second
+
+    def access_entries(self):
+        """(pid, status, method, path) per answered request, in the order gunicorn logged them."""
+        if not self.access_log.exists():
+            return []
+        entries = []
+        for line in self.access_log.read_text().splitlines():
+            match = ACCESS_LOG_LINE.match(line.strip())
+            if match:
+                entries.append((int(match["pid"]), int(match["status"]), match["method"], match["path"]))
+        return entries
+
+    def served_by(self, path, expected, timeout=5):
+        """How many of the `expected` requests to `path` each worker pid answered.
+
+        A worker logs a request after sending the response, so the last entries may trail the replies a little.
+        """
+        deadline = time.monotonic() + timeout
+        while True:
+            pids = Counter(pid for pid, _, _, logged_path in self.access_entries() if logged_path == path)
+            if pids.total() >= expected or time.monotonic() > deadline:
+                return pids
+            time.sleep(0.05)
+
+    def log(self):
+        return self.error_log.read_text(errors="replace") if self.error_log.exists() else ""
+
+    def stop(self):
+        if self.process is None:
+            return
+        if self.process.poll() is None:
+            # SIGINT is a quick shutdown; SIGTERM would wait for idle workers to notice.
+            self.process.send_signal(signal.SIGQUIT)
+            try:
+                self.process.wait(timeout=10)
+            except subprocess.TimeoutExpired:
+                self.process.kill()
+                self.process.wait(timeout=10)
+        # Workers live in the master's session; end any that outlived it.
+        try:
+            os.killpg(self.process.pid, signal.SIGKILL)
+        except (ProcessLookupError, PermissionError):
+            pass
+
+
+class TcpProxy:
+    """Forwards 127.0.0.1:<port> to an upstream port; `stop()` drops the listener and every open connection.
+
+    Stopping it looks, to the application, exactly like the database going away: open connections break and
+    new ones are refused. `start()` brings it back on the same port.
+    """
+
+    def __init__(self, upstream_port, port=None):
+        self.upstream_port = upstream_port
+        self.port = port or free_port()
+        self._listener = None
+        self._thread = None
+        self._stopping = threading.Event()
+        self._sockets = set()
+        self._lock = threading.Lock()
+
+    def start(self):
+        listener = socket.socket()
+        listener.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+        listener.bind((LOCALHOST, self.port))
+        listener.listen(64)
+        listener.settimeout(0.1)
+        self._listener = listener
+        self._stopping.clear()
+        self._thread = threading.Thread(target=self._accept_loop, name=f"proxy-{self.port}", daemon=True)
+        self._thread.start()
+        return self
+
+    def stop(self):
+        if self._listener is None:
+            return
+        self._stopping.set()
+        self._thread.join(timeout=5)
+        self._listener.close()
+        self._listener = None
+        with self._lock:
+            sockets, self._sockets = self._sockets, set()
+        for sock in sockets:
+            _close(sock)
+
+    @property
+    def running(self):
+        return self._listener is not None
+
+    def _accept_loop(self):
+        while not self._stopping.is_set():
+            try:
+                client, _ = self._listener.accept()
+            except TimeoutError:
+                continue
+            except OSError:
+                return
+            try:
+                upstream = socket.create_connection((LOCALHOST, self.upstream_port), timeout=5)
+            except OSError:
+                client.close()
+                continue
+            client.settimeout(None)
+            upstream.settimeout(None)
+            with self._lock:
+                self._sockets.update((client, upstream))
+            threading.Thread(target=self._pump, args=(client, upstream), daemon=True).start()
+
+    def _pump(self, client, upstream):
+        peers = {client: upstream, upstream: client}
+        with selectors.DefaultSelector() as selector:
+            for sock in peers:
+                selector.register(sock, selectors.EVENT_READ)
+            try:
+                while not self._stopping.is_set():
+                    for key, _ in selector.select(timeout=0.2):
+                        data = key.fileobj.recv(65536)
+                        if not data:
+                            return
+                        peers[key.fileobj].sendall(data)
+            except (OSError, ValueError):
+                return
+            finally:
+                with self._lock:
+                    self._sockets.difference_update(peers)
+                for sock in peers:
+                    _close(sock)
+
+
+def _close(sock):
+    try:
+        sock.shutdown(socket.SHUT_RDWR)
+    except OSError:
+        pass
+    sock.close()
+
+
+def postgres_admin_connection():
+    """An autocommit connection to the server's `postgres` database (for CREATE/DROP DATABASE)."""
+    import psycopg
+
+    return psycopg.connect(host=LOCALHOST, port=POSTGRES_PORT, user="postgres", dbname="postgres", autocommit=True)
+
+
+def create_postgres_database(prefix):
+    """Create an empty database named `<prefix>_<random>` and return its name."""
+    from psycopg import sql
+
+    name = f"{prefix}_{secrets.token_hex(4)}"
+    with postgres_admin_connection() as connection:
+        connection.execute(sql.SQL("CREATE DATABASE {}").format(sql.Identifier(name)))
+    return name
+
+
+def drop_postgres_database(name):
+    from psycopg import sql
+
+    with postgres_admin_connection() as connection:
+        connection.execute(sql.SQL("DROP DATABASE IF EXISTS {} WITH (FORCE)").format(sql.Identifier(name)))

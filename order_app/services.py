@@ -1,0 +1,28 @@
+"""Order writes: an order is made from a package and keeps a copy of its terms."""
+
+from django.db import transaction
+
+from offer_app.models import OfferDetail
+from order_app.models import Order
+
+
+@transaction.atomic
+def order_create(*, customer, offer_detail):
+    """Order `offer_detail` for `customer`; the business user and the package's terms come from the package.
+
+    The package row is re-read under a row lock, so the snapshot is the package as committed at this moment
+    and a concurrent deletion of its offer waits for this order instead of leaving it pointing at a row
+    that no longer exists. Raises OfferDetail.DoesNotExist when the package is gone by then.
+    """
+    package = OfferDetail.objects.select_for_update(of=("self",)).select_related("offer").get(pk=offer_detail.pk)
+    return Order.objects.create(
+        customer_user=customer,
+        business_user_id=package.offer.user_id,
+        offer_detail=package,
+        title=package.title,
+        revisions=package.revisions,
+        delivery_time_in_days=package.delivery_time_in_days,
+        price=package.price,
+        features=list(package.features),
+        offer_type=package.offer_type,
+    )

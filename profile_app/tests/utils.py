@@ -1,0 +1,41 @@
+"""Helpers shared by the profile tests."""
+
+from pathlib import Path
+
+from django.conf import settings
+
+from profile_app.models import Profile
+
+MEDIA_HOST = "http://testserver"
+
+
+def iso(moment):
+    """A datetime as the API writes it (ISO 8601, UTC as Z)."""
+    return moment.isoformat().replace("+00:00", "Z")
+
+
+def stored_files():
+    """Every file under MEDIA_ROOT, as paths relative to it."""
+    root = Path(settings.MEDIA_ROOT)
+    return {path.relative_to(root).as_posix() for path in root.rglob("*") if path.is_file()}
+
+
+def media_path(name):
+    return Path(settings.MEDIA_ROOT) / name
+
+
+def fill_profile(user, **fields):
+    """Give a user's profile (and the user) the given field values, straight in the database."""
+    user_fields = {name: fields.pop(name) for name in ("first_name", "last_name", "email") if name in fields}
+    if user_fields:
+        type(user).objects.filter(pk=user.pk).update(**user_fields)
+    if fields:
+        Profile.objects.filter(user=user).update(**fields)
+    return Profile.objects.select_related("user").get(user=user)
+
+
+def clear_media():
+    """Empty MEDIA_ROOT: the base test case shares one per class, and tests here count the files in it."""
+    root = Path(settings.MEDIA_ROOT)
+    for path in sorted(root.rglob("*"), reverse=True):
+        path.rmdir() if path.is_dir() else path.unlink()

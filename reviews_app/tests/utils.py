@@ -1,0 +1,28 @@
+"""Builders and expected bodies shared by the review tests."""
+
+from reviews_app.models import Review
+
+
+def iso(value):
+    """A datetime as the API writes it: ISO 8601, UTC as `Z`."""
+    return value.isoformat().replace("+00:00", "Z")
+
+
+def make_review(reviewer, business_user, rating=4, description="Great work.", **fields):
+    return Review.objects.create(
+        reviewer=reviewer, business_user=business_user, rating=rating, description=description, **fields
+    )
+
+
+def review_body(review):
+    """The exact JSON of a review, read back from the database."""
+    review = Review.objects.get(pk=review.pk)
+    return {
+        "id": review.pk,
+        "business_user": review.business_user_id,
+        "reviewer": review.reviewer_id,
+        "rating": review.rating,
+        "description": review.description,
+        "created_at": iso(review.created_at),
+        "updated_at": iso(review.updated_at),
+    }
