@@ -36,3 +36,10 @@ class CoderrTokenAdmin(TokenAdmin):
     search_fields = ("user__username", "user__email")
     search_help_text = "Username or email"
     autocomplete_fields = ("user",)
+
+    def get_fields(self, request, obj=None):
+        return ("user", "key", "created") if obj else ("user",)
+
+    def get_readonly_fields(self, request, obj=None):
+        # A token is revoked by deleting it; moving a key to another account is never what an admin means.
+        return ("user", "key", "created") if obj else ()

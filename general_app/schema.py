@@ -1,5 +1,6 @@
 """Reusable OpenAPI pieces: the error shapes every endpoint can answer."""
 
+from drf_spectacular.authentication import TokenScheme
 from drf_spectacular.utils import OpenApiResponse, inline_serializer
 from rest_framework import serializers
 
@@ -17,3 +18,19 @@ ERROR_401 = OpenApiResponse(DETAIL, description="Missing or invalid token.")
 ERROR_403 = OpenApiResponse(DETAIL, description="Authenticated, but not allowed.")
 ERROR_404 = OpenApiResponse(DETAIL, description="No object with this id.")
 ERROR_429 = OpenApiResponse(DETAIL, description="Too many requests; see the Retry-After header.")
+
+
+class LenientTokenScheme(TokenScheme):
+    """Documents LenientTokenAuthentication: the same header, but a stale token counts as none."""
+
+    target_class = "general_app.authentication.LenientTokenAuthentication"
+    name = "optionalTokenAuth"
+    priority = 0
+
+    def get_security_definition(self, auto_schema):
+        definition = super().get_security_definition(auto_schema)
+        definition["description"] = (
+            "Optional `Token <key>`. On public endpoints a stale, revoked or malformed token is ignored "
+            "(the request counts as anonymous)."
+        )
+        return definition

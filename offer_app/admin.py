@@ -1,0 +1,75 @@
+"""Admin for offers, edited together with their three packages, and for single packages."""
+
+from django import forms
+from django.contrib import admin
+
+from auth_app.models import User
+from general_app.admin import clean_uploaded_image
+from offer_app.models import PACKAGE_TYPES, Offer, OfferDetail
+
+FEATURES_NOT_A_LIST = 'Enter the features as a JSON list of texts, e.g. ["Responsive design", "Contact form"].'
+
+
+class OfferAdminForm(forms.ModelForm):
+    class Meta:
+        model = Offer
+        fields = ("user", "title", "description", "image")
+
+    def clean_image(self):
+        return clean_uploaded_image(self.cleaned_data["image"])
+
+
+class OfferDetailAdminForm(forms.ModelForm):
+    class Meta:
+        model = OfferDetail
+        fields = ("offer", "offer_type", "title", "price", "delivery_time_in_days", "revisions", "features")
+
+    def clean_features(self):
+        features = self.cleaned_data["features"]
+        if not isinstance(features, list) or not all(isinstance(item, str) and item.strip() for item in features):
+            raise forms.ValidationError(FEATURES_NOT_A_LIST)
+        return features
+
+
+class OfferDetailInline(admin.TabularInline):
+    """The offer's packages: exactly one of each type, which the unique constraint and the form count enforce."""
+
+    model = OfferDetail
+    form = OfferDetailAdminForm
+    fields = ("offer_type", "title", "price", "delivery_time_in_days", "revisions", "features")
+    min_num = max_num = len(PACKAGE_TYPES)
+    validate_min = validate_max = True
+    extra = 0
+    can_delete = False
+
+
+@admin.register(Offer)
+class OfferAdmin(admin.ModelAdmin):
+    form = OfferAdminForm
+    inlines = [OfferDetailInline]
+    list_display = ("title", "user", "min_price", "min_delivery_time", "created_at", "updated_at")
+    list_filter = ("created_at", "updated_at")
+    list_select_related = ("user",)
+    search_fields = ("title", "description", "user__username")
+    autocomplete_fields = ("user",)
+    fields = ("user", "title", "description", "image", "min_price", "min_delivery_time", "created_at", "updated_at")
+    readonly_fields = ("min_price", "min_delivery_time", "created_at", "updated_at")
+
+    def formfield_for_foreignkey(self, db_field, request, **kwargs):
+        if db_field.name == "user":
+            kwargs["queryset"] = User.objects.filter(type=User.Type.BUSINESS)
+        return super().formfield_for_foreignkey(db_field, request, **kwargs)
+
+
+@admin.register(OfferDetail)
+class OfferDetailAdmin(admin.ModelAdmin):
+    form = OfferDetailAdminForm
+    list_display = ("title", "offer", "offer__user", "offer_type", "price", "delivery_time_in_days", "revisions")
+    list_filter = ("offer_type",)
+    list_select_related = ("offer__user",)
+    search_fields = ("title", "offer__title", "offer__user__username")
+    autocomplete_fields = ("offer",)
+
+    def get_readonly_fields(self, request, obj=None):
+        # Moving a package to another offer or changing its type would break the one-of-each-type rule.
+        return ("offer", "offer_type") if obj else ()

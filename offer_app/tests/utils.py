@@ -1,0 +1,133 @@
+"""Builders and expected bodies shared by the offer tests."""
+
+from copy import deepcopy
+from decimal import Decimal
+
+from offer_app.models import Offer, OfferDetail
+from offer_app.services import offer_create
+
+# The request runs in its own transaction (ATOMIC_REQUESTS); inside the test's transaction that is a
+# SAVEPOINT and a RELEASE SAVEPOINT, which assertNumQueries counts too.
+REQUEST_TRANSACTION = 2
+
+PACKAGES = {
+    "basic": {
+        "title": "Basic",
+        "revisions": 2,
+        "delivery_time_in_days": 7,
+        "price": Decimal("299.99"),
+        "features": ["Responsive Design"],
+        "offer_type": "basic",
+    },
+    "standard": {
+        "title": "Standard",
+        "revisions": 5,
+        "delivery_time_in_days": 10,
+        "price": Decimal("599.50"),
+        "features": ["Responsive Design", "SEO"],
+        "offer_type": "standard",
+    },
+    "premium": {
+        "title": "Premium",
+        "revisions": -1,
+        "delivery_time_in_days": 14,
+        "price": Decimal("1000.00"),
+        "features": ["Responsive Design", "SEO", "Hosting"],
+        "offer_type": "premium",
+    },
+}
+
+
+def iso(value):
+    """A datetime as the API writes it: ISO 8601, UTC as `Z`."""
+    return value.isoformat().replace("+00:00", "Z")
+
+
+def package_payload(offer_type, **changes):
+    """One package as the frontend sends it (JSON numbers)."""
+    package = {**deepcopy(PACKAGES[offer_type]), **changes}
+    if isinstance(package.get("price"), Decimal):
+        package["price"] = float(package["price"])
+    return package
+
+
+def offer_payload(**changes):
+    """A valid create body with the three packages."""
+    body = {
+        "title": "Website Design",
+        "description": "Modern, responsive websites.",
+        "image": None,
+        "details": [package_payload(offer_type) for offer_type in PACKAGES],
+    }
+    body.update(changes)
+    return body
+
+
+def make_offer(user, *, title="Website Design", description="Modern, responsive websites.", packages=None):
+    """An offer of `user` made through the create service; `packages` changes values per type.
+
+    `packages={"standard": {"price": Decimal("5.00")}}` changes single values of the default packages.
+    """
+    details = deepcopy(PACKAGES)
+    for offer_type, changes in (packages or {}).items():
+        details[offer_type].update(changes)
+    return offer_create(user=user, title=title, description=description, details=list(details.values()))
+
+
+def image_url(offer):
+    return f"http://testserver{offer.image.url}" if offer.image else None
+
+
+def detail_body(package):
+    """The exact JSON of GET /api/offerdetails/{id}/."""
+    return {
+        "id": package.pk,
+        "title": package.title,
+        "revisions": package.revisions,
+        "delivery_time_in_days": package.delivery_time_in_days,
+        "price": float(package.price),
+        "features": package.features,
+        "offer_type": package.offer_type,
+    }
+
+
+def offer_body(offer):
+    """The exact JSON of an offer in the list and at GET /api/offers/{id}/, read back from the database."""
+    offer = Offer.objects.select_related("user").get(pk=offer.pk)
+    return {
+        "id": offer.pk,
+        "user": offer.user_id,
+        "title": offer.title,
+        "image": image_url(offer),
+        "description": offer.description,
+        "created_at": iso(offer.created_at),
+        "updated_at": iso(offer.updated_at),
+        "details": [
+            {"id": package.pk, "url": f"http://testserver/api/offerdetails/{package.pk}/"}
+            for package in offer.details.all()
+        ],
+        "min_price": float(offer.min_price) if offer.min_price is not None else None,
+        "min_delivery_time": offer.min_delivery_time,
+        "user_details": {
+            "first_name": offer.user.first_name,
+            "last_name": offer.user.last_name,
+            "username": offer.user.username,
+        },
+    }
+
+
+def written_body(offer):
+    """The exact JSON that a create or an edit answers, read back from the database."""
+    offer = Offer.objects.get(pk=offer.pk)
+    return {
+        "id": offer.pk,
+        "title": offer.title,
+        "image": image_url(offer),
+        "description": offer.description,
+        "details": [detail_body(package) for package in offer.details.all()],
+    }
+
+
+def package_rows(offer):
+    """The offer's packages as plain values, to prove that nothing changed."""
+    return list(OfferDetail.objects.filter(offer=offer).order_by("id").values())
