@@ -1,19 +1,40 @@
 """Admin for accounts: Django's user admin with the Coderr account type."""
 
+from django import forms
 from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin
 from django.contrib.auth.forms import AdminUserCreationForm, UserChangeForm
 
+from auth_app.api.serializers import EMAIL_TAKEN, USERNAME_TAKEN
 from auth_app.models import User
 
 
-class CoderrUserCreationForm(AdminUserCreationForm):
+class CaseInsensitiveUniqueMixin:
+    """Words the case-insensitive unique constraints on username and email as the API does."""
+
+    def _taken(self, field_name):
+        value = self.cleaned_data.get(field_name)
+        others = User.objects.exclude(pk=self.instance.pk) if self.instance.pk else User.objects.all()
+        return value and others.filter(**{f"{field_name}__iexact": value}).exists()
+
+    def clean_username(self):
+        if self._taken("username"):
+            raise forms.ValidationError(USERNAME_TAKEN)
+        return self.cleaned_data["username"]
+
+    def clean_email(self):
+        if self._taken("email"):
+            raise forms.ValidationError(EMAIL_TAKEN)
+        return self.cleaned_data["email"]
+
+
+class CoderrUserCreationForm(CaseInsensitiveUniqueMixin, AdminUserCreationForm):
     class Meta(AdminUserCreationForm.Meta):
         model = User
         fields = ("username", "email", "type")
 
 
-class CoderrUserChangeForm(UserChangeForm):
+class CoderrUserChangeForm(CaseInsensitiveUniqueMixin, UserChangeForm):
     class Meta(UserChangeForm.Meta):
         model = User
 

@@ -33,6 +33,8 @@ class LoadResult:
     statuses: dict
     socket_errors: dict
     first_failure: str
+    other_cores: float | None = None
+    server_cpu_ms: float | None = None
 
     @property
     def rps(self):

@@ -16,6 +16,7 @@ class Row:
     queries: object = None
     skipped: str | None = None
     ratio: float | None = None
+    p0_adjacent: float | None = None
     misses: list = field(default_factory=list)
 
     @property
@@ -42,7 +43,8 @@ def evaluate(rows):
     for row in rows:
         if row.load is None:
             continue
-        row.ratio = row.load.rps / p0.load.rps if p0 and p0.load.rps else None
+        ceiling = row.p0_adjacent or (p0.load.rps if p0 else None)
+        row.ratio = row.load.rps / ceiling if ceiling else None
         s, load = row.scenario, row.load
         row.misses = []
         if s.min_ratio is not None and (row.ratio is None or row.ratio < s.min_ratio):
@@ -63,14 +65,17 @@ def _table(headers, lines):
 
 
 def scenario_table(rows):
-    headers = ["", "Scenario", "req/s", "p50 ms", "p99 ms", "non-2xx", "queries", "x P0", "target", "result"]
+    headers = ["", "Scenario", "req/s", "p50 ms", "p99 ms", "non-2xx", "queries", "CPU ms/req", "x P0"]
+    headers += ["P0 around", "other CPU", "target", "result"]
     lines = []
     for row in rows:
         load = row.load
-        queries = "-" if row.queries is None else row.queries.queries
+        queries = "-" if row.queries is None else str(row.queries.queries)
+        if row.queries is not None and not 200 <= row.queries.status < 300:
+            queries += f" (HTTP {row.queries.status})"
         if load is None:
             lines.append(
-                [row.key, row.scenario.label, "-", "-", "-", "-", queries, "-", row.target_text(), row.verdict()]
+                [row.key, row.scenario.label, *["-"] * 4, queries, *["-"] * 4, row.target_text(), row.verdict()]
             )
             continue
         lines.append(
@@ -82,12 +87,28 @@ def scenario_table(rows):
                 f"{load.p99_ms:.1f}",
                 load.failures,
                 queries,
+                "-" if load.server_cpu_ms is None else f"{load.server_cpu_ms:.2f}",
                 "-" if row.ratio is None else f"{row.ratio:.2f}",
+                "-" if row.p0_adjacent is None else f"{row.p0_adjacent:.0f}",
+                "-" if load.other_cores is None else f"{load.other_cores:.2f}",
                 row.target_text(),
                 row.verdict(),
             ]
         )
     return _table(headers, lines)
+
+
+def noise_lines(rows, threshold=0.2):
+    """A warning when other processes took CPU during the measurements."""
+    busy = [(r.key, r.load.other_cores) for r in rows if r.load and (r.load.other_cores or 0) > threshold]
+    if not busy:
+        return ["Machine: quiet (other processes used less than 0.2 cores during every measurement)."]
+    worst = max(cores for _, cores in busy)
+    return [
+        f"Machine: BUSY. Other processes used up to {worst:.2f} cores during "
+        + ", ".join(key for key, _ in busy)
+        + "; those numbers are low by up to that share. Rerun on a quiet machine for numbers to compare."
+    ]
 
 
 def memory_lines(peaks, restarted):
@@ -143,6 +164,7 @@ def as_json(rows, meta, dataset, peaks, restarted):
             "queries": None if row.queries is None else row.queries.queries,
             "query_status": None if row.queries is None else row.queries.status,
             "verdict": row.verdict(),
+            "p0_adjacent_rps": row.p0_adjacent,
         }
         if row.load is not None:
             entry.update(asdict(row.load), rps=row.load.rps, failures=row.load.failures, ratio=row.ratio)

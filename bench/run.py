@@ -17,6 +17,7 @@ import signal
 import subprocess
 import sys
 import time
+import warnings
 from datetime import UTC, datetime
 from pathlib import Path
 from urllib.parse import urlsplit, urlunsplit
@@ -27,6 +28,7 @@ if str(ROOT) not in sys.path:
     sys.path.insert(0, str(ROOT))
 
 from bench import loadgen, report  # noqa: E402
+from bench.cpu import CpuMeter  # noqa: E402
 from bench.scenarios import build_scenarios  # noqa: E402
 from bench.server import Gunicorn, http, peak_rss_mb  # noqa: E402
 
@@ -53,6 +55,12 @@ def parse_args(argv=None):
     load.add_argument("--workers", type=int, default=2, help="gunicorn sync workers")
     load.add_argument(
         "--scenarios", default="", help="comma-separated subset, e.g. S1,S2 (P0 always runs: ratios need it)"
+    )
+    load.add_argument(
+        "--p0-seconds",
+        type=float,
+        default=3,
+        help="short P0 window after each scenario; ratios use the P0 around each scenario (0: the first P0 only)",
     )
     extra = parser.add_argument_group("diagnostics")
     extra.add_argument("--explain", action="store_true", help="print the plans of the list/filter queries")
@@ -108,6 +116,8 @@ def server_environment(database_url):
 
 def setup_django(environment):
     os.environ.update(environment)
+    # With DEBUG off whitenoise warns that collectstatic has not run; the API serves no static files.
+    warnings.filterwarnings("ignore", message="No directory at")
     import django
 
     django.setup()
@@ -130,40 +140,72 @@ def preflight(server, scenario):
 
 
 def run_load(args, scenarios, rows, spec_dir):
-    """Warm up and measure every scenario against one gunicorn; returns peak RSS per worker pid."""
-    env = {**os.environ}
+    """Measure P0, then each scenario followed by a short P0 window; returns peak RSS per worker pid.
+
+    Each scenario's ratio is taken against the mean of the P0 windows just before and after it, so a
+    neighbour that loads the machine for a while lowers both sides of the ratio instead of one.
+    """
     peaks, pids_seen = {}, set()
-    with Gunicorn(env, workers=args.workers, log_path=RESULTS / "gunicorn.log") as server:
+    common = {"connections": args.connections, "threads": args.threads}
+    with Gunicorn({**os.environ}, workers=args.workers, log_path=RESULTS / "gunicorn.log") as server:
         print(f"gunicorn: {args.workers} sync workers on {server.base_url}, pids {server.worker_pids()}")
-        for scenario in scenarios:
-            row = rows[scenario.key]
-            row.skipped = preflight(server, scenario)
-            if row.skipped:
-                print(f"  {scenario.key}: skipped, {row.skipped}")
-                continue
+
+        def measure(scenario, seconds, warmup):
             spec = spec_dir / f"{scenario.key}.lua"
             loadgen.write_spec(scenario, spec)
-            common = {"connections": args.connections, "threads": args.threads}
-            if args.warmup > 0:
-                loadgen.run_wrk(server.base_url, spec, seconds=args.warmup, **common)
-            row.load = loadgen.run_wrk(server.base_url, spec, seconds=args.duration, **common)
+            if warmup > 0:
+                loadgen.run_wrk(server.base_url, spec, seconds=warmup, **common)
+            workers = server.worker_pids()
+            with CpuMeter([server.process.pid, *workers]) as meter:
+                result = loadgen.run_wrk(server.base_url, spec, seconds=seconds, **common)
+            result.other_cores = meter.other_cores
+            result.server_cpu_ms = 1000 * meter.server_seconds / result.requests if result.requests else None
             for pid in server.worker_pids():
                 pids_seen.add(pid)
                 mb = peak_rss_mb(pid)
                 if mb is not None:
                     peaks[pid] = max(mb, peaks.get(pid, 0))
-            load = row.load
-            print(
-                f"  {scenario.key}: {load.rps:7.0f} req/s  p50 {load.p50_ms:6.1f} ms  p99 {load.p99_ms:6.1f} ms  "
-                f"non-2xx {load.failures}" + (f"  first: {load.first_failure[:100]}" if load.failures else "")
-            )
             if server.process.poll() is not None:
                 raise RuntimeError(f"gunicorn died during {scenario.key}:\n{server.log_tail()}")
-        errors = [line for line in server.log_tail(2000).splitlines() if "Traceback" in line or "[ERROR]" in line]
-    restarted = len(pids_seen) > args.workers
+            return result
+
+        ceiling = next(s for s in scenarios if s.key == "P0")
+        problem = preflight(server, ceiling)
+        if problem:
+            raise RuntimeError(f"P0 (GET /api/ping/) must answer 200 to be the ceiling: {problem}")
+        rows["P0"].load = before = measure(ceiling, args.duration, args.warmup)
+        _print_load("P0", before)
+        for scenario in scenarios:
+            if scenario.key == "P0":
+                continue
+            row = rows[scenario.key]
+            row.skipped = preflight(server, scenario)
+            if row.skipped:
+                print(f"  {scenario.key}: skipped, {row.skipped}")
+                continue
+            row.load = measure(scenario, args.duration, args.warmup)
+            if args.p0_seconds > 0:
+                after = measure(ceiling, args.p0_seconds, 0)
+                row.p0_adjacent = (before.rps + after.rps) / 2
+                before = after
+            _print_load(scenario.key, row.load, row.p0_adjacent)
+        errors = [line for line in server.log_tail(5000).splitlines() if "Traceback" in line or "[ERROR]" in line]
     if errors:
         print(f"gunicorn logged {len(errors)} error lines: see {RESULTS / 'gunicorn.log'}")
-    return peaks, restarted
+    return peaks, len(pids_seen) > args.workers
+
+
+def _print_load(key, load, p0_adjacent=None):
+    text = (
+        f"  {key}: {load.rps:7.0f} req/s  p50 {load.p50_ms:6.1f} ms  p99 {load.p99_ms:6.1f} ms  "
+        f"non-2xx {load.failures}  server CPU {load.server_cpu_ms or 0:.2f} ms/req  "
+        f"other CPU {load.other_cores or 0:.2f} cores"
+    )
+    if p0_adjacent:
+        text += f"  (P0 around it {p0_adjacent:.0f} req/s)"
+    if load.failures:
+        text += f"\n      first failure: {load.first_failure[:200]}"
+    print(text, flush=True)
 
 
 # --- Main ------------------------------------------------------------------------------------------------------
@@ -249,7 +291,10 @@ def main(argv=None):
         print(f"\n## Profile of {key} (in-process, 300 requests) -> {path}\n{text}")
 
     peaks, restarted = {}, False
-    if not args.no_load:
+    if args.no_load:
+        for row in rows.values():
+            row.skipped = "load not run (--no-load)"
+    else:
         print(f"\nLoad: {args.warmup:g}s warm-up + {args.duration:g}s per scenario, {args.connections} connections")
         peaks, restarted = run_load(args, scenarios, rows, spec_dir)
 
@@ -263,8 +308,12 @@ def main(argv=None):
         "",
         report.scenario_table(ordered),
         "",
-        "x P0: throughput as a ratio of P0 in this run. queries: SQL statements per request (in-process, "
-        "one request, transaction control excluded). Every scenario must also answer only 2xx.",
+        "x P0: throughput over the mean of the P0 windows just before and after the scenario (P0 around). "
+        "queries: SQL statements per request (in-process, one request, transaction control excluded). "
+        "CPU ms/req: gunicorn CPU time per request (insensitive to a busy machine). "
+        "other CPU: cores used by processes other than gunicorn and wrk while measuring. "
+        "Every scenario must also answer only 2xx.",
+        *([] if args.no_load else report.noise_lines(ordered)),
         *mem_lines,
         *report.retention_lines(ordered, baseline, args.offers),
     ]

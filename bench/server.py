@@ -1,5 +1,6 @@
 """The server under test: gunicorn in its own process group, and its workers' memory."""
 
+import contextlib
 import os
 import signal
 import socket
@@ -82,24 +83,15 @@ class Gunicorn:
         raise RuntimeError(f"gunicorn did not answer /api/ping/ within {timeout}s:\n{self.log_tail()}")
 
     def stop(self):
-        """SIGTERM to the process group (master and workers), SIGKILL after 15 s."""
-        if self.process is not None and self.process.poll() is None:
-            for sig, wait in ((signal.SIGTERM, 15), (signal.SIGKILL, 5)):
-                try:
-                    os.killpg(self.process.pid, sig)
-                except ProcessLookupError:
-                    break
-                try:
-                    self.process.wait(timeout=wait)
-                    break
-                except subprocess.TimeoutExpired:
-                    continue
+        """SIGTERM to the whole process group (master and workers), SIGKILL to whatever is left after 15 s."""
         if self.process is not None:
-            # The master may be gone while an orphaned worker lingers in the group.
-            try:
+            with contextlib.suppress(ProcessLookupError):
+                os.killpg(self.process.pid, signal.SIGTERM)
+                with contextlib.suppress(subprocess.TimeoutExpired):
+                    self.process.wait(timeout=15)
+                # Also reaches a worker that outlived its master.
                 os.killpg(self.process.pid, signal.SIGKILL)
-            except (ProcessLookupError, PermissionError):
-                pass
+            self.process.wait(timeout=15)
         if self._log is not None:
             self._log.close()
             self._log = None

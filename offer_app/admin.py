@@ -38,9 +38,11 @@ class OfferDetailInline(admin.TabularInline):
     form = OfferDetailAdminForm
     fields = ("offer_type", "title", "price", "delivery_time_in_days", "revisions", "features")
     min_num = max_num = len(PACKAGE_TYPES)
-    validate_min = validate_max = True
     extra = 0
     can_delete = False
+
+    def get_formset(self, request, obj=None, **kwargs):
+        return super().get_formset(request, obj, validate_min=True, validate_max=True, **kwargs)
 
 
 @admin.register(Offer)

@@ -1,9 +1,10 @@
 """Real servers for tests that need separate processes: gunicorn, a stoppable TCP proxy, throwaway databases.
 
 Everything here binds to 127.0.0.1 on a free port and is stopped by the caller's cleanup, also when a test
-fails. Server processes run in their own session so that stopping one also ends its workers.
+fails. Servers stay in the test runner's process group, so Ctrl-C or a CI timeout that ends the run ends them too.
 """
 
+import contextlib
 import http.client
 import json
 import os
@@ -20,7 +21,9 @@ from collections import Counter
 from dataclasses import dataclass
 from pathlib import Path
 
+import psycopg
 from django.conf import settings
+from psycopg import sql
 
 BASE_DIR = Path(settings.BASE_DIR)
 BIN_DIR = Path(sys.executable).parent
@@ -87,9 +90,9 @@ def server_env(database_url, **overrides):
     return env
 
 
-def manage(env, *args, timeout=120):
-    """Run `manage.py <args>` in a subprocess; fail with its output when it fails."""
-    result = subprocess.run(
+def run_manage(env, *args, timeout=120):
+    """Run `manage.py <args>` in a subprocess and return the completed process, whatever its exit code."""
+    return subprocess.run(
         [sys.executable, "manage.py", *args],
         cwd=BASE_DIR,
         env=env,
@@ -98,6 +101,11 @@ def manage(env, *args, timeout=120):
         timeout=timeout,
         check=False,
     )
+
+
+def manage(env, *args, timeout=120):
+    """Run `manage.py <args>` in a subprocess; fail with its output when it fails."""
+    result = run_manage(env, *args, timeout=timeout)
     if result.returncode != 0:
         raise AssertionError(f"manage.py {' '.join(args)} failed ({result.returncode}):\n{result.stderr}")
     return result
@@ -178,7 +186,6 @@ class GunicornServer:
                 stdin=subprocess.DEVNULL,
                 stdout=error_log,
                 stderr=subprocess.STDOUT,
-                start_new_session=True,
             )
         self._wait_until_every_worker_answers(timeout)
         return self
@@ -197,6 +204,7 @@ class GunicornServer:
                     raise AssertionError(f"gunicorn did not answer within {timeout}s:\n{self.log()}") from None
                 time.sleep(0.1)
         if self.workers > 1:
+            # Answered by two different workers, or not at all (the tests use at most two).
             self.request_pair("GET", "/api/ping/", timeout=timeout)
 
     def request(self, method, path, body=None, headers=None, timeout=15):
@@ -247,21 +255,16 @@ class GunicornServer:
         return self.error_log.read_text(errors="replace") if self.error_log.exists() else ""
 
     def stop(self):
-        if self.process is None:
+        """Quick shutdown (SIGQUIT: the master ends its workers); SIGTERM would wait for idle workers to notice."""
+        if self.process is None or self.process.poll() is not None:
             return
-        if self.process.poll() is None:
-            # SIGINT is a quick shutdown; SIGTERM would wait for idle workers to notice.
-            self.process.send_signal(signal.SIGQUIT)
-            try:
-                self.process.wait(timeout=10)
-            except subprocess.TimeoutExpired:
-                self.process.kill()
-                self.process.wait(timeout=10)
-        # Workers live in the master's session; end any that outlived it.
+        self.process.send_signal(signal.SIGQUIT)
         try:
-            os.killpg(self.process.pid, signal.SIGKILL)
-        except (ProcessLookupError, PermissionError):
-            pass
+            self.process.wait(timeout=10)
+        except subprocess.TimeoutExpired:
+            # Workers whose master is gone notice it and exit by themselves.
+            self.process.kill()
+            self.process.wait(timeout=10)
 
 
 class TcpProxy:
@@ -304,10 +307,6 @@ class TcpProxy:
         for sock in sockets:
             _close(sock)
 
-    @property
-    def running(self):
-        return self._listener is not None
-
     def _accept_loop(self):
         while not self._stopping.is_set():
             try:
@@ -349,24 +348,18 @@ class TcpProxy:
 
 
 def _close(sock):
-    try:
+    with contextlib.suppress(OSError):
         sock.shutdown(socket.SHUT_RDWR)
-    except OSError:
-        pass
     sock.close()
 
 
 def postgres_admin_connection():
     """An autocommit connection to the server's `postgres` database (for CREATE/DROP DATABASE)."""
-    import psycopg
-
     return psycopg.connect(host=LOCALHOST, port=POSTGRES_PORT, user="postgres", dbname="postgres", autocommit=True)
 
 
 def create_postgres_database(prefix):
     """Create an empty database named `<prefix>_<random>` and return its name."""
-    from psycopg import sql
-
     name = f"{prefix}_{secrets.token_hex(4)}"
     with postgres_admin_connection() as connection:
         connection.execute(sql.SQL("CREATE DATABASE {}").format(sql.Identifier(name)))
@@ -374,7 +367,5 @@ def create_postgres_database(prefix):
 
 
 def drop_postgres_database(name):
-    from psycopg import sql
-
     with postgres_admin_connection() as connection:
         connection.execute(sql.SQL("DROP DATABASE IF EXISTS {} WITH (FORCE)").format(sql.Identifier(name)))

@@ -242,11 +242,11 @@ class SanitizeImageStripsTests(CoderrTestCase):
 
 
 class SanitizedImageFieldTests(CoderrTestCase):
-    def field(self, **kwargs):
+    def field(self, context=None, **kwargs):
         class Form(serializers.Serializer):
             file = SanitizedImageField(required=False, **kwargs)
 
-        return Form().fields["file"]
+        return Form(context=context or {}).fields["file"]
 
     def test_to_internal_value_returns_the_clean_copy(self):
         clean = self.field().run_validation(upload(image_bytes("GIF"), name="x.png"))
@@ -276,8 +276,7 @@ class SanitizedImageFieldTests(CoderrTestCase):
         user = self.make_user()
         profile = Profile.objects.get(user=user)
         request = APIRequestFactory().get("/", HTTP_HOST="127.0.0.1:8000")
-        field = self.field()
-        field._context = {"request": request}
+        field = self.field(context={"request": request})
         self.assertIsNone(field.to_representation(profile.file))
         profile.file.save("x.png", ContentFile(image_bytes()), save=False)
         self.assertEqual(field.to_representation(profile.file), f"http://127.0.0.1:8000/media/{profile.file.name}")

@@ -10,6 +10,7 @@ import sys
 import tempfile
 from unittest import skipUnless
 
+import redis
 from django.test import SimpleTestCase
 
 from general_app.tests.servers import REDIS_PORT, GunicornServer, manage, port_open, server_env
@@ -67,6 +68,9 @@ class LoginThrottleAcrossWorkersTests(SimpleTestCase):
         # requests are sent one at a time, so the count is exact.
         self.assertEqual(let_through, LOGIN_LIMIT)
         self.assertEqual(len(throttled), SENT - LOGIN_LIMIT)
+        # Django's cache key is <prefix>:<version>:<key>; DRF keys the login scope by the client address.
+        prefix = server.env["CACHE_KEY_PREFIX"]
+        self.assertIn(f"{prefix}:1:throttle_login_127.0.0.1", redis_keys(prefix))
 
     def test_a_throttled_login_is_json_with_a_retry_after_header(self):
         server = self.start_server(REDIS_URL=REDIS_URL)
@@ -96,13 +100,13 @@ class LoginThrottleAcrossWorkersTests(SimpleTestCase):
         self.assertEqual(let_through, WORKERS * LOGIN_LIMIT)
 
 
-def delete_redis_keys(prefix):
-    import redis
+def redis_keys(prefix):
+    with redis.Redis.from_url(REDIS_URL) as client:
+        return sorted(key.decode() for key in client.scan_iter(match=f"{prefix}:*"))
 
-    client = redis.Redis.from_url(REDIS_URL)
-    try:
+
+def delete_redis_keys(prefix):
+    with redis.Redis.from_url(REDIS_URL) as client:
         keys = list(client.scan_iter(match=f"{prefix}:*"))
         if keys:
             client.delete(*keys)
-    finally:
-        client.close()

@@ -29,7 +29,18 @@ _INT64 = {"min_value": -(2**63), "max_value": 2**63 - 1}
 
 
 def _all_errors(message):
-    return dict.fromkeys(("invalid", "min_value", "max_value", "max_digits", "max_whole_digits"), message)
+    return dict.fromkeys(("invalid", "min_value", "max_value", "max_digits"), message)
+
+
+class PriceFilter(filters.NumberFilter):
+    """A decimal filter whose size is bounded by its number of digits alone (one error, not two)."""
+
+    def __init__(self, *args, **kwargs):
+        kwargs.setdefault("max_digits", 40)
+        super().__init__(*args, **kwargs)
+
+    def get_max_validator(self):
+        return None
 
 
 @extend_schema_field(OpenApiTypes.INT)
@@ -50,18 +61,16 @@ class OfferFilter(filters.FilterSet):
         **_INT64,
     )
     search = filters.CharFilter(method="filter_search", help_text="Text in the title or description, any case.")
-    min_price = filters.NumberFilter(
+    min_price = PriceFilter(
         field_name="min_price",
         lookup_expr="gte",
         help_text="Offers whose cheapest package costs at least this much.",
-        max_digits=40,
         error_messages=_all_errors(MIN_PRICE_INVALID),
     )
-    max_price = filters.NumberFilter(
+    max_price = PriceFilter(
         field_name="min_price",
         lookup_expr="lte",
         help_text="Offers whose cheapest package costs at most this much.",
-        max_digits=40,
         error_messages=_all_errors(MAX_PRICE_INVALID),
     )
     max_delivery_time = IntegerFilter(

@@ -21,6 +21,7 @@ PACKAGE_TYPE_TWICE = "Each package type may appear only once."
 PACKAGE_TYPE_REQUIRED = "Name the package type: basic, standard or premium."
 PACKAGE_TYPE_INVALID = "The package type must be basic, standard or premium."
 PACKAGE_TYPE_MISSING = "This offer has no package of this type."
+PACKAGE_ID_INVALID = "A package id must be a positive whole number."
 PACKAGE_TYPE_UNCHANGEABLE = "A package's type cannot be changed: this id is not the offer's package of this type."
 PACKAGE_TITLE_REQUIRED = "Enter a title for the package."
 PACKAGE_TITLE_TOO_LONG = "The package title can have at most 255 characters."
@@ -113,6 +114,24 @@ class FeatureListField(serializers.ListField):
             raise serializers.ValidationError(FEATURE_BLANK) from exc
 
 
+class PriceField(serializers.DecimalField):
+    """Money as stored (Decimal(10, 2)): refused for too many decimals or for its size, never rounded."""
+
+    def __init__(self, **kwargs):
+        # No max_digits: "12345678.123" is refused for its decimals and 1e300 for its size, each in its own
+        # words, instead of both for "too many digits".
+        super().__init__(max_digits=None, decimal_places=2, min_value=Decimal("0"), max_value=MAX_PRICE, **kwargs)
+
+    def validate_precision(self, value):
+        value = super().validate_precision(value)
+        # The range is checked here, before quantize(), which cannot represent numbers like 1e300.
+        if value < self.min_value:
+            self.fail("min_value", min_value=self.min_value)
+        if value > self.max_value:
+            self.fail("max_value", max_value=self.max_value)
+        return value
+
+
 class PackageListSerializer(serializers.ListSerializer):
     """The `details` list: a JSON string in multipart requests, and errors as a list aligned with the input."""
 
@@ -120,6 +139,7 @@ class PackageListSerializer(serializers.ListSerializer):
         "required": PACKAGES_THREE_TYPES,
         "null": PACKAGES_NOT_A_LIST,
         "not_a_list": PACKAGES_NOT_A_LIST,
+        "too_many": PACKAGES_THREE_TYPES,
     }
 
     def get_value(self, dictionary):
@@ -135,6 +155,9 @@ class PackageListSerializer(serializers.ListSerializer):
     def to_internal_value(self, data):
         if not isinstance(data, list):
             self.fail("not_a_list")
+        # An offer has three packages at most; a longer list is refused before any package is validated.
+        if len(data) > len(PACKAGE_TYPES):
+            self.fail("too_many")
         validated, errors = [], []
         for item in data:
             try:
@@ -172,6 +195,9 @@ class OfferDetailWriteSerializer(serializers.Serializer):
         required=False,
         min_value=1,
         max_value=2**63 - 1,
+        error_messages=dict.fromkeys(
+            ("invalid", "null", "min_value", "max_value", "max_string_length"), PACKAGE_ID_INVALID
+        ),
         help_text="Optional; never changes. When sent, it must be the id of the offer's package of this type.",
     )
     title = serializers.CharField(
@@ -200,13 +226,8 @@ class OfferDetailWriteSerializer(serializers.Serializer):
             max_value=DELIVERY_TIME_TOO_LARGE,
         ),
     )
-    # No max_digits: an amount is refused for its size (max_value) or for its decimals, each in its own words.
-    price = serializers.DecimalField(
-        max_digits=None,
-        decimal_places=2,
-        min_value=Decimal("0"),
-        max_value=MAX_PRICE,
-        help_text="At least 0, at most 2 decimal places, never rounded; a number or a numeric string.",
+    price = PriceField(
+        help_text="From 0 to 99999999.99 with at most 2 decimal places (never rounded); a number or a numeric string.",
         error_messages=_messages(
             PRICE_REQUIRED,
             invalid=PRICE_INVALID,
@@ -242,7 +263,7 @@ class OfferWriteSerializer(serializers.Serializer):
     image = SanitizedImageField(
         required=False,
         allow_null=True,
-        help_text="JPEG, PNG, GIF or WebP, at most 5 MB (multipart only); null for none.",
+        help_text="JPEG, PNG, GIF or WebP within the upload limit (5 MB by default), multipart only; null for none.",
     )
     details = OfferDetailWriteSerializer(
         many=True, help_text="The packages basic, standard and premium; in a multipart request a JSON string."
@@ -260,13 +281,14 @@ class OfferUpdateSerializer(OfferWriteSerializer):
 
     details = OfferDetailWriteSerializer(
         many=True,
+        error_messages={"too_many": PACKAGES_ONE_TO_THREE},
         help_text="One to three packages, each found by its offer_type and changed in place; "
         "in a multipart request a JSON string.",
     )
 
     def validate_details(self, packages):
         types = [package["offer_type"] for package in packages]
-        if not 1 <= len(packages) <= len(PACKAGE_TYPES):
+        if not packages:
             raise serializers.ValidationError(PACKAGES_ONE_TO_THREE)
         if _repeats(types):
             raise serializers.ValidationError(PACKAGE_TYPE_TWICE)

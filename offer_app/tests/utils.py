@@ -43,9 +43,9 @@ def iso(value):
     return value.isoformat().replace("+00:00", "Z")
 
 
-def package_payload(offer_type, **changes):
-    """One package as the frontend sends it (JSON numbers)."""
-    package = {**deepcopy(PACKAGES[offer_type]), **changes}
+def package_payload(kind, **changes):
+    """One package of type `kind` as the frontend sends it (JSON numbers); `changes` may change any key."""
+    package = {**deepcopy(PACKAGES[kind]), **changes}
     if isinstance(package.get("price"), Decimal):
         package["price"] = float(package["price"])
     return package

@@ -30,12 +30,11 @@ class ProfileDetailView(generics.GenericAPIView):
     queryset = Profile.objects.select_related("user")
 
     def get_object(self):
-        try:
-            if self.kwargs["user_id"] > MAX_ID:
-                raise Profile.DoesNotExist
-            profile = self.get_queryset().get(user_id=self.kwargs["user_id"])
-        except Profile.DoesNotExist:
-            raise NotFound(PROFILE_NOT_FOUND) from None
+        profile = None
+        if self.kwargs["user_id"] <= MAX_ID:
+            profile = self.get_queryset().filter(user_id=self.kwargs["user_id"]).first()
+        if profile is None:
+            raise NotFound(PROFILE_NOT_FOUND)
         self.check_object_permissions(self.request, profile)
         return profile
 
@@ -95,4 +94,3 @@ class BusinessProfileListView(ProfileListView):
 )
 class CustomerProfileListView(ProfileListView):
     user_type = User.Type.CUSTOMER
-

@@ -21,9 +21,6 @@ class ProfileListCases:
         clear_media()
         self.viewer = self.make_customer()
 
-    def make(self, user_type, **fields):
-        return self.make_user(user_type, **fields)
-
     def test_anonymous_gets_401(self):
         self.assertStatus(self.anonymous().get(self.url), 401)
 
@@ -31,10 +28,10 @@ class ProfileListCases:
         self.assertStatus(self.stale_token_client().get(self.url), 401)
 
     def test_lists_only_this_type_as_a_bare_array_in_user_id_order_without_email(self):
-        self.make(self.other_type)
-        second = self.make(self.user_type, username="zoe", email="zoe@example.com")
-        first = self.make(self.user_type, username="adam", email="adam@example.com")
-        self.make("", username="admin", is_staff=True, is_superuser=True)
+        self.make_user(self.other_type)
+        second = self.make_user(self.user_type, username="zoe", email="zoe@example.com")
+        first = self.make_user(self.user_type, username="adam", email="adam@example.com")
+        self.make_user("", username="admin", is_staff=True, is_superuser=True)
         fill_profile(first, first_name="Adam", last_name="Ant", location="Bonn", tel="1", working_hours="8-16")
         profile = Profile.objects.get(user=second)
         profile.file.save("zoe.png", ContentFile(image_bytes()))
@@ -100,12 +97,12 @@ class ProfileListCases:
         self.assertNotIn(staff.user.username, usernames)
 
     def test_query_count_does_not_grow_with_the_list(self):
-        first = self.make(self.user_type)
+        first = self.make_user(self.user_type)
         Profile.objects.get(user=first).file.save("a.png", ContentFile(image_bytes()))
         with CaptureQueriesContext(connection) as one:
             self.assertStatus(self.viewer.get(self.url), 200)
         for _ in range(29):
-            self.make(self.user_type)
+            self.make_user(self.user_type)
         with CaptureQueriesContext(connection) as thirty:
             response = self.viewer.get(self.url)
         self.assertGreaterEqual(len(response.json()), 30)

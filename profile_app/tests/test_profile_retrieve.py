@@ -2,8 +2,8 @@
 
 from django.core.files.base import ContentFile
 
-from general_app.testing import CoderrTestCase, image_bytes
 from general_app.api.views import NOT_FOUND
+from general_app.testing import CoderrTestCase, image_bytes
 from profile_app.api.views import PROFILE_NOT_FOUND
 from profile_app.models import Profile
 from profile_app.tests.utils import MEDIA_HOST, fill_profile, iso

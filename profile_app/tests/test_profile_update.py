@@ -121,9 +121,7 @@ class ProfileUpdateTests(CoderrTestCase):
         )
         user = User.objects.get(pk=self.user.pk)
         profile = Profile.objects.get(pk=self.user.pk)
-        self.assertEqual(
-            (user.first_name, user.last_name, user.email), ("Max", "Weber", "max.weber@example.com")
-        )
+        self.assertEqual((user.first_name, user.last_name, user.email), ("Max", "Weber", "max.weber@example.com"))
         self.assertEqual(
             (profile.location, profile.tel, profile.description, profile.working_hours),
             ("Hamburg", "040 987654", "Logos and landing pages.", "10-18"),
@@ -153,9 +151,7 @@ class ProfileUpdateTests(CoderrTestCase):
         )
 
     def test_multipart_patch_with_image_and_fields_as_the_frontend_sends_it(self):
-        response = self.client.patch(
-            url(self.user.pk), {**EDIT, "file": image_upload("me.png")}, format="multipart"
-        )
+        response = self.client.patch(url(self.user.pk), {**EDIT, "file": image_upload("me.png")}, format="multipart")
         self.assertStatus(response, 200)
         profile = Profile.objects.select_related("user").get(pk=self.user.pk)
         self.assertRegex(profile.file.name, r"^profile_images/[0-9a-f]{32}\.png$")

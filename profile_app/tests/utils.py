@@ -38,4 +38,7 @@ def clear_media():
     """Empty MEDIA_ROOT: the base test case shares one per class, and tests here count the files in it."""
     root = Path(settings.MEDIA_ROOT)
     for path in sorted(root.rglob("*"), reverse=True):
-        path.rmdir() if path.is_dir() else path.unlink()
+        if path.is_dir():
+            path.rmdir()
+        else:
+            path.unlink()

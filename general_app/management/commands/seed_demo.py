@@ -40,8 +40,12 @@ GUEST_LOGINS = "Guest logins: {guests}; every other demo account uses the passwo
 FLUSHED = "Removed {users} demo accounts, {offers} offers ({packages} packages), {orders} orders, {reviews} reviews."
 NOTHING_TO_FLUSH = "No demo accounts found; nothing removed."
 
-# The offer list shows the newest first. Spacing the demo offers out in time, interleaved by owner, fills its
-# first page with several business users instead of one user's four offers.
+# A believable history, counted back from the run: the accounts joined, then published their offers, and the
+# orders and reviews followed (their `days_ago` are all more recent). Offers have been edited since; the list
+# shows the most recently edited first, and spacing them out interleaved by owner fills its first page with
+# several business users instead of one user's four offers.
+JOINED = timedelta(days=180)
+PUBLISHED = timedelta(days=120)
 OFFER_SPACING = timedelta(hours=29)
 SNAPSHOT_FIELDS = ("title", "revisions", "delivery_time_in_days", "price", "features", "offer_type")
 
@@ -109,7 +113,7 @@ def seed(accounts, *, include_guests):
     guests = {spec["username"] for spec in GUEST_ACCOUNTS}
     specs = [spec for spec in accounts.missing if include_guests or spec["username"] not in guests]
     now = timezone.now()
-    created = create_accounts(specs)
+    created = create_accounts(specs, now)
     if not created:
         return [NOTHING_TO_SEED]
     users = {**accounts.existing, **created}
@@ -125,7 +129,7 @@ def seed(accounts, *, include_guests):
     return [SEEDED.format(**counts), logins]
 
 
-def create_accounts(specs):
+def create_accounts(specs, now):
     """Create the accounts and fill their profiles (the profile itself comes from the user's post_save)."""
     created = {}
     shared_hash = None
@@ -144,9 +148,10 @@ def create_accounts(specs):
             type=spec["type"],
             first_name=spec["first_name"],
             last_name=spec["last_name"],
+            date_joined=now - JOINED,
         )
         user.save()
-        Profile.objects.filter(pk=user.pk).update(**spec["profile"])
+        Profile.objects.filter(pk=user.pk).update(**spec["profile"], created_at=now - JOINED)
         created[spec["username"]] = user
     return created
 
@@ -172,7 +177,13 @@ def create_offers(owned, now):
     )
     # bulk_create sends no signals, so the stored minima are computed here, for all offers at once.
     refresh_offer_aggregates(Offer.objects.filter(pk__in=[offer.pk for offer in offers]))
-    backdate(Offer, {offer.pk: (now - index * OFFER_SPACING,) * 2 for index, offer in enumerate(offers)})
+    backdate(
+        Offer,
+        {
+            offer.pk: (now - PUBLISHED - index * OFFER_SPACING, now - index * OFFER_SPACING)
+            for index, offer in enumerate(offers)
+        },
+    )
     return len(offers), len(packages)
 
 

@@ -1,0 +1,44 @@
+"""POST /api/logout/"""
+
+from rest_framework.authtoken.models import Token
+
+from general_app.testing import TEST_PASSWORD, CoderrTestCase
+
+URL = "/api/logout/"
+
+
+class LogoutTests(CoderrTestCase):
+    def test_logout_answers_204_and_deletes_the_token(self):
+        client = self.make_customer()
+        response = client.post(URL)
+        self.assertStatus(response, 204)
+        self.assertEqual(response.content, b"")
+        self.assertFalse(Token.objects.filter(key=client.token).exists())
+
+    def test_the_old_token_no_longer_works(self):
+        client = self.make_business()
+        client.post(URL)
+        self.assertStatus(client.get(f"/api/profile/{client.user.pk}/"), 401)
+        self.assertStatus(client.post(URL), 401)
+
+    def test_other_users_tokens_keep_working(self):
+        client, other = self.make_customer(), self.make_customer()
+        client.post(URL)
+        self.assertStatus(other.get(f"/api/profile/{other.user.pk}/"), 200)
+
+    def test_logging_in_again_issues_a_new_token(self):
+        client = self.make_customer()
+        client.post(URL)
+        response = self.anonymous().post("/api/login/", {"username": client.user.username, "password": TEST_PASSWORD})
+        self.assertStatus(response, 200)
+        self.assertNotEqual(response.json()["token"], client.token)
+        self.assertEqual(Token.objects.get(user=client.user).key, response.json()["token"])
+
+    def test_anonymous_and_stale_tokens_get_401(self):
+        for client in (self.anonymous(), self.stale_token_client()):
+            response = client.post(URL)
+            self.assertStatus(response, 401)
+            self.assertEqual(list(response.json()), ["detail"])
+
+    def test_get_is_not_allowed(self):
+        self.assertStatus(self.make_customer().get(URL), 405)

@@ -1,0 +1,59 @@
+"""How much CPU other processes took while a scenario was measured.
+
+On a shared machine (other test suites, editors, CI) a busy neighbour lowers the numbers as much as a slow
+endpoint does. The meter compares the machine's busy time with what the server and wrk used, so every
+result says whether it was taken on a quiet machine.
+"""
+
+import os
+import resource
+import time
+from pathlib import Path
+
+TICKS = os.sysconf("SC_CLK_TCK")
+
+
+def _machine_busy_seconds():
+    # cpu  user nice system idle iowait irq softirq steal ...
+    fields = [int(x) for x in Path("/proc/stat").read_text().split("\n", 1)[0].split()[1:9]]
+    user, nice, system, _idle, _iowait, irq, softirq, steal = fields
+    return (user + nice + system + irq + softirq + steal) / TICKS
+
+
+def _process_seconds(pid):
+    try:
+        fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    except OSError:
+        return 0.0
+    # utime and stime are fields 14 and 15 of /proc/<pid>/stat; the split starts at field 3.
+    return (int(fields[11]) + int(fields[12])) / TICKS
+
+
+def _children_seconds():
+    usage = resource.getrusage(resource.RUSAGE_CHILDREN)
+    return usage.ru_utime + usage.ru_stime
+
+
+class CpuMeter:
+    """Context manager measuring, over its block, the CPU seconds of `pids` (the server) and the cores
+    used by everything else on the machine (excluding our finished children, i.e. wrk)."""
+
+    def __init__(self, pids):
+        self.pids = list(pids)
+        self.server_seconds = None
+        self.other_cores = None
+
+    def _server(self):
+        return sum(_process_seconds(pid) for pid in self.pids)
+
+    def __enter__(self):
+        self._start = (time.monotonic(), _machine_busy_seconds(), self._server(), _children_seconds())
+        return self
+
+    def __exit__(self, *exc_info):
+        wall, busy, server, children = self._start
+        elapsed = time.monotonic() - wall
+        self.server_seconds = self._server() - server
+        ours = self.server_seconds + (_children_seconds() - children)
+        if elapsed > 0:
+            self.other_cores = max(0.0, ((_machine_busy_seconds() - busy) - ours) / elapsed)
