@@ -4,6 +4,7 @@ Every key is documented in `.env.example`. Defaults are safe: DEBUG off, local h
 secret key fallback outside DEBUG.
 """
 
+import warnings
 from pathlib import Path
 
 import dj_database_url
@@ -134,7 +135,9 @@ USE_TZ = True
 
 # --- Static and media -------------------------------------------------------------------------------------
 STATIC_URL = "static/"
-STATIC_ROOT = BASE_DIR / "staticfiles"
+STATIC_ROOT = Path(config("STATIC_ROOT", default="") or BASE_DIR / "staticfiles")
+# Until `collectstatic` has run (make serve does), whitenoise warns on every start; the finders serve in DEBUG.
+warnings.filterwarnings("ignore", message="No directory at", module="whitenoise.base")
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {

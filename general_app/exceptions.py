@@ -2,6 +2,7 @@
 
 import logging
 
+from django.core.exceptions import RequestDataTooBig, TooManyFieldsSent, TooManyFilesSent
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.db import DatabaseError, IntegrityError, InterfaceError, OperationalError
 from django.db.models import ProtectedError, RestrictedError
@@ -16,12 +17,20 @@ DATABASE_UNAVAILABLE = "The service is temporarily unavailable. Please try again
 SERVER_ERROR = "An unexpected error occurred. It has been logged."
 CONFLICT = "This change conflicts with existing data."
 PROTECTED = "This object is still referenced by other records and cannot be deleted."
+REQUEST_TOO_LARGE = "The request body is too large."
+TOO_MANY_FIELDS = "The request has too many fields or files."
 
 
 class ServiceUnavailable(exceptions.APIException):
     status_code = status.HTTP_503_SERVICE_UNAVAILABLE
     default_detail = DATABASE_UNAVAILABLE
     default_code = "service_unavailable"
+
+
+class PayloadTooLarge(exceptions.APIException):
+    status_code = status.HTTP_413_REQUEST_ENTITY_TOO_LARGE
+    default_detail = REQUEST_TOO_LARGE
+    default_code = "payload_too_large"
 
 
 class Conflict(exceptions.APIException):
@@ -37,6 +46,10 @@ def is_database_outage(exc):
 
 def translate_exception(exc):
     """Map Django and database errors to the DRF exception that words them for the client."""
+    if isinstance(exc, RequestDataTooBig):
+        return PayloadTooLarge()
+    if isinstance(exc, (TooManyFieldsSent, TooManyFilesSent)):
+        return exceptions.ParseError(TOO_MANY_FIELDS)
     if isinstance(exc, DjangoValidationError):
         return exceptions.ValidationError(as_serializer_error(exc))
     if isinstance(exc, (ProtectedError, RestrictedError)):

@@ -1,6 +1,7 @@
 """The shared base test case and builders used by every app's tests."""
 
 import io
+import os
 import itertools
 import shutil
 import tempfile
@@ -53,6 +54,9 @@ class CoderrTestCase(APITestCase):
     def setUp(self):
         super().setUp()
         cache.clear()
+        # Each test starts with an empty MEDIA_ROOT so "no file left behind" is checked per test.
+        shutil.rmtree(self._media_root, ignore_errors=True)
+        os.makedirs(self._media_root)
 
     # --- builders --------------------------------------------------------------------------------------
 
@@ -96,10 +100,11 @@ class CoderrTestCase(APITestCase):
 
     def assertStatus(self, response, expected):
         """assertEqual on the status code that prints the body when it fails."""
-        body = getattr(response, "data", None)
-        if body is None:
-            body = response.content[:2000]
-        self.assertEqual(response.status_code, expected, f"unexpected status; body: {body!r}")
+        if response.status_code != expected:
+            body = getattr(response, "data", None)
+            if body is None:
+                body = "<streaming>" if response.streaming else response.content[:2000]
+            self.fail(f"unexpected status {response.status_code} != {expected}; body: {body!r}")
 
     def assertFieldError(self, response, field):
         """A 400 whose JSON body names `field`."""

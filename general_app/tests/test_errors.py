@@ -1,7 +1,6 @@
 """Errors outside the happy path answer JSON in DRF's shapes, never HTML."""
 
 import json
-import unittest
 
 from django.contrib.auth import get_user_model
 from django.test import override_settings
@@ -86,10 +85,6 @@ class JsonErrorTests(CoderrTestCase):
                 )
                 self.assertEqual(self.assertJson(response, 413), {"detail": REQUEST_TOO_LARGE.format(limit=1000)})
 
-    # Django raises RequestDataTooBig when a non-file body passes DATA_UPLOAD_MAX_MEMORY_SIZE but stays under
-    # MAX_REQUEST_BODY_BYTES; general_app.exceptions does not map it yet, so it answers 500. Remove the
-    # decorator together with that fix.
-    @unittest.expectedFailure
     @override_settings(DATA_UPLOAD_MAX_MEMORY_SIZE=500)
     def test_a_body_over_the_in_memory_limit_is_a_json_413(self):
         body = json.dumps({**VALID_REGISTRATION, "padding": "x" * 1000})
