@@ -57,3 +57,16 @@ class CpuMeter:
         ours = self.server_seconds + (_children_seconds() - children)
         if elapsed > 0:
             self.other_cores = max(0.0, ((_machine_busy_seconds() - busy) - ours) / elapsed)
+
+
+def wait_until_quiet(pids, *, max_wait, threshold=0.15, window=2.0):
+    """Wait (at most max_wait seconds) for a `window` in which other processes use < threshold cores.
+
+    Returns the other processes' load of the last window.
+    """
+    deadline = time.monotonic() + max_wait
+    while True:
+        with CpuMeter(pids) as meter:
+            time.sleep(window)
+        if meter.other_cores < threshold or time.monotonic() >= deadline:
+            return meter.other_cores

@@ -166,6 +166,8 @@ def _create_users(rng, user_type, count):
 
 def _spread(rng, rows, now, days):
     """Give rows created_at/updated_at spread over the last `days` days (bulk_create stamps them all 'now')."""
+    if not rows:
+        return
     for row in rows:
         row.created_at = now - timedelta(seconds=rng.uniform(0, days * 86400))
         row.updated_at = row.created_at + (now - row.created_at) * rng.random() ** 3
@@ -239,8 +241,7 @@ def _create_orders(rng, customers, businesses, popularity, offers, packages, cou
                 status=rng.choices(statuses, weights=[4, 5, 1])[0],
             )
         )
-    if orders:
-        _spread(rng, Order.objects.bulk_create(orders, batch_size=BATCH), now, days=180)
+    _spread(rng, Order.objects.bulk_create(orders, batch_size=BATCH), now, days=180)
 
 
 def _create_reviews(rng, customers, businesses, popularity, count, now):
@@ -257,8 +258,7 @@ def _create_reviews(rng, customers, businesses, popularity, count, now):
                     description=rng.choice(REVIEW_TEXTS),
                 )
             )
-    if reviews:
-        _spread(rng, Review.objects.bulk_create(reviews, batch_size=BATCH), now, days=365)
+    _spread(rng, Review.objects.bulk_create(reviews, batch_size=BATCH), now, days=365)
 
 
 def _busiest(queryset, field_name):

@@ -28,7 +28,7 @@ if str(ROOT) not in sys.path:
     sys.path.insert(0, str(ROOT))
 
 from bench import loadgen, report  # noqa: E402
-from bench.cpu import CpuMeter  # noqa: E402
+from bench.cpu import CpuMeter, wait_until_quiet  # noqa: E402
 from bench.scenarios import build_scenarios  # noqa: E402
 from bench.server import Gunicorn, http, peak_rss_mb  # noqa: E402
 
@@ -61,6 +61,13 @@ def parse_args(argv=None):
         type=float,
         default=3,
         help="short P0 window after each scenario; ratios use the P0 around each scenario (0: the first P0 only)",
+    )
+    load.add_argument(
+        "--wait-quiet",
+        type=float,
+        default=0,
+        metavar="SECONDS",
+        help="on a shared machine: before each measurement wait up to SECONDS for other processes to go quiet",
     )
     extra = parser.add_argument_group("diagnostics")
     extra.add_argument("--explain", action="store_true", help="print the plans of the list/filter queries")
@@ -156,6 +163,8 @@ def run_load(args, scenarios, rows, spec_dir):
             if warmup > 0:
                 loadgen.run_wrk(server.base_url, spec, seconds=warmup, **common)
             workers = server.worker_pids()
+            if args.wait_quiet > 0:
+                wait_until_quiet([server.process.pid, *workers], max_wait=args.wait_quiet)
             with CpuMeter([server.process.pid, *workers]) as meter:
                 result = loadgen.run_wrk(server.base_url, spec, seconds=seconds, **common)
             result.other_cores = meter.other_cores
@@ -273,11 +282,13 @@ def main(argv=None):
     wanted = {k.strip().upper() for k in args.scenarios.split(",") if k.strip()}
     scenarios = [s for s in build_scenarios(data, seed=args.seed) if not wanted or s.key in wanted | {"P0"}]
     counts = inprocess.count_queries(scenarios)
+    connection.close()
     rows = {s.key: report.Row(s, queries=counts[s.key]) for s in scenarios}
 
     stamp = datetime.now(UTC).strftime("%Y%m%dT%H%M%SZ")
     if args.explain:
         text = inprocess.explain(data)
+        connection.close()
         (RESULTS / f"explain-{engine}-{args.offers}.md").write_text(text + "\n")
         print(f"\n## EXPLAIN ({engine}, {args.offers:,} offers)\n\n{text}\n")
     for key in [k.strip().upper() for k in args.profile.split(",") if k.strip()]:
@@ -286,6 +297,7 @@ def main(argv=None):
             print(f"--profile: unknown scenario {key}")
             continue
         text = inprocess.profile(scenario)
+        connection.close()
         path = RESULTS / f"profile-{key}-{engine}-{args.offers}.txt"
         path.write_text(text)
         print(f"\n## Profile of {key} (in-process, 300 requests) -> {path}\n{text}")

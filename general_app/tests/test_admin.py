@@ -17,6 +17,7 @@ from rest_framework.authtoken.models import Token, TokenProxy
 
 from auth_app.api.serializers import EMAIL_TAKEN, USERNAME_TAKEN
 from auth_app.models import User
+from general_app.images import IMAGE_INVALID
 from general_app.testing import TEST_PASSWORD, CoderrTestCase, image_bytes, image_upload
 from offer_app.admin import FEATURES_NOT_A_LIST
 from offer_app.models import Offer, OfferDetail
@@ -96,6 +97,12 @@ class AdminPagesTests(AdminTestCase):
                 # The token admin addresses a token by its user's id.
                 object_id = obj.user_id if model is TokenProxy else obj.pk
                 self.assertStatus(self.browser.get(admin_url(model, "change", object_id)), 200)
+
+    def test_deleting_a_user_who_took_part_in_orders_is_refused_with_an_explanation(self):
+        kevin = User.objects.get(username="kevin")
+        response = self.browser.post(admin_url(User, "delete", kevin.pk), {"post": "yes"})
+        self.assertPageShows(response, "would require deleting the following protected related objects")
+        self.assertTrue(User.objects.filter(pk=kevin.pk).exists())
 
     def changelist(self, model, **params):
         response = self.browser.get(admin_url(model, "changelist"), params)
@@ -308,13 +315,17 @@ class OtherAdminFormTests(AdminTestCase):
         self.assertEqual((profile.location, profile.tel, profile.working_hours), ("Berlin", "0301234", "9-17"))
         self.assertRegex(profile.file.name, r"^profile_images/[0-9a-f]{32}\.png$")
 
-    def test_the_profile_form_refuses_a_file_that_is_not_an_image(self):
+    def test_the_profile_form_refuses_images_the_api_would_refuse(self):
+        # Django's own image field accepts any format Pillow reads, such as BMP; the API's pipeline does not.
         user = self.make_user("business")
-        upload = image_upload("me.png", content=image_bytes("PNG")[:40])
-        response = self.browser.post(admin_url(Profile, "change", user.pk), {"location": "Berlin", "file": upload})
-        self.assertStatus(response, 200)
-        self.assertFalse(Profile.objects.get(user=user).file)
-        self.assertNotEqual(Profile.objects.get(user=user).location, "Berlin")
+        for upload in [image_upload("me.bmp", content=image_bytes("BMP")), image_upload(content=image_bytes()[:40])]:
+            with self.subTest(upload=upload.name):
+                response = self.browser.post(
+                    admin_url(Profile, "change", user.pk), {"location": "Bonn", "file": upload}
+                )
+                self.assertPageShows(response, IMAGE_INVALID if upload.name == "me.bmp" else "Upload a valid image.")
+                profile = Profile.objects.get(user=user)
+                self.assertEqual((profile.file.name, profile.location), ("", ""))
 
     def test_an_order_change_only_edits_the_status(self):
         customer, business = self.make_user("customer"), self.make_user("business")

@@ -158,15 +158,14 @@ class OfferViewSet(
         return OfferWrittenSerializer(offer, context=self.get_serializer_context()).data
 
 
+@extend_schema_view(
+    get=extend_schema(
+        summary="Get one package (public)",
+        responses={200: OfferDetailSerializer, 404: ERROR_404, 429: ERROR_429},
+    )
+)
 class OfferDetailView(RetrieveAPIView):
     authentication_classes = [LenientTokenAuthentication]
     permission_classes = [AllowAny]
     queryset = OfferDetail.objects.all()
     serializer_class = OfferDetailSerializer
-
-    @extend_schema(
-        summary="Get one package (public)",
-        responses={200: OfferDetailSerializer, 404: ERROR_404, 429: ERROR_429},
-    )
-    def get(self, request, *args, **kwargs):
-        return super().get(request, *args, **kwargs)

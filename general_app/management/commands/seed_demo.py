@@ -91,11 +91,13 @@ class Command(BaseCommand):
 def find_demo_accounts(specs):
     """Sort the demo's accounts into those an earlier run created, those taken by others and those missing."""
     usernames = [spec["username"] for spec in specs]
-    candidates = User.objects.annotate(username_ci=Lower("username"), email_ci=Lower("email")).filter(
-        Q(username_ci__in=usernames) | Q(email_ci__in=[demo_email(name) for name in usernames])
+    candidates = list(
+        User.objects.annotate(username_ci=Lower("username"), email_ci=Lower("email")).filter(
+            Q(username_ci__in=usernames) | Q(email_ci__in=[demo_email(name) for name in usernames])
+        )
     )
     by_username = {user.username_ci: user for user in candidates}
-    emails_in_use = {user.email_ci for user in by_username.values()}
+    emails_in_use = {user.email_ci for user in candidates}
     accounts = DemoAccounts()
     for spec in specs:
         username = spec["username"]
