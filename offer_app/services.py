@@ -48,3 +48,14 @@ def _update_packages(offer, details):
     if changed:
         OfferDetail.objects.bulk_update(packages, sorted(changed))
         refresh_offer_aggregates(Offer.objects.filter(pk=offer.pk))
+
+
+@transaction.atomic
+def offer_delete(*, offer):
+    """Delete the offer and its packages; orders made from them keep their snapshot (offer_detail NULL).
+
+    The package rows are locked first: `order_create` locks the package it copies, so an order being placed
+    right now either commits before this (and is then set to NULL with the others) or sees the package gone.
+    """
+    list(OfferDetail.objects.select_for_update().filter(offer=offer).values_list("pk", flat=True))
+    offer.delete()

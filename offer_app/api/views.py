@@ -21,7 +21,7 @@ from offer_app.api.serializers import (
     OfferWrittenSerializer,
 )
 from offer_app.models import Offer, OfferDetail
-from offer_app.services import offer_create, offer_update
+from offer_app.services import offer_create, offer_delete, offer_update
 
 OFFER_COLUMNS = (
     "id",
@@ -151,6 +151,9 @@ class OfferViewSet(
         serializer.is_valid(raise_exception=True)
         offer_update(offer=offer, **serializer.validated_data)
         return Response(self._written(offer))
+
+    def perform_destroy(self, instance):
+        offer_delete(offer=instance)
 
     def _written(self, offer):
         """The answer to a write, from the offer as the database now holds it."""
