@@ -1,11 +1,15 @@
 """The shared base test case and builders used by every app's tests."""
 
 import io
-import os
 import itertools
+import os
 import shutil
 import tempfile
+from copy import deepcopy
+from decimal import Decimal
+from pathlib import Path
 
+from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.core.cache import cache
 from django.core.files.uploadedfile import SimpleUploadedFile
@@ -14,7 +18,42 @@ from PIL import Image
 from rest_framework.authtoken.models import Token
 from rest_framework.test import APIClient, APITestCase
 
+from offer_app.services import offer_create
+
 User = get_user_model()
+
+# The request runs in its own transaction (ATOMIC_REQUESTS); inside the test's transaction that is a
+# SAVEPOINT and a RELEASE SAVEPOINT, which assertNumQueries counts too.
+REQUEST_TRANSACTION = 2
+MEDIA_HOST = "http://testserver"
+
+# The three packages of a typical offer, as OfferDetail field values.
+PACKAGES = {
+    "basic": {
+        "title": "Basic",
+        "revisions": 2,
+        "delivery_time_in_days": 7,
+        "price": Decimal("299.99"),
+        "features": ["Responsive Design"],
+        "offer_type": "basic",
+    },
+    "standard": {
+        "title": "Standard",
+        "revisions": 5,
+        "delivery_time_in_days": 10,
+        "price": Decimal("599.50"),
+        "features": ["Responsive Design", "SEO"],
+        "offer_type": "standard",
+    },
+    "premium": {
+        "title": "Premium",
+        "revisions": -1,
+        "delivery_time_in_days": 14,
+        "price": Decimal("1000.00"),
+        "features": ["Responsive Design", "SEO", "Hosting"],
+        "offer_type": "premium",
+    },
+}
 
 FAST_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 TEST_PASSWORD = "Sup3r-secret-pass!"
@@ -33,6 +72,32 @@ def image_bytes(fmt="PNG", size=(4, 4), color=(200, 30, 30), **save_options):
 def image_upload(name="picture.png", fmt="PNG", content=None, content_type="image/png", **kwargs):
     """An uploaded file for multipart requests (a real tiny image unless `content` is given)."""
     return SimpleUploadedFile(name, content if content is not None else image_bytes(fmt, **kwargs), content_type)
+
+
+def iso(moment):
+    """A datetime as the API writes it: ISO 8601, UTC as `Z`."""
+    return moment.isoformat().replace("+00:00", "Z")
+
+
+def stored_files():
+    """Every file under MEDIA_ROOT, as paths relative to it."""
+    root = Path(settings.MEDIA_ROOT)
+    return {path.relative_to(root).as_posix() for path in root.rglob("*") if path.is_file()}
+
+
+def make_offer(user, *, title="Website Design", description="Modern, responsive websites.", packages=None):
+    """An offer of `user` with the three PACKAGES, made through the create service.
+
+    `packages={"standard": {"price": Decimal("5.00")}}` changes single values per package type.
+    """
+    details = deepcopy(PACKAGES)
+    for offer_type, changes in (packages or {}).items():
+        details[offer_type].update(changes)
+    return offer_create(user=user, title=title, description=description, details=list(details.values()))
+
+
+def package_of(offer, offer_type="standard"):
+    return offer.details.get(offer_type=offer_type)
 
 
 class CoderrTestCase(APITestCase):

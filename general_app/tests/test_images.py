@@ -21,9 +21,9 @@ from general_app.images import (
     image_too_many_pixels_message,
     sanitize_image,
 )
-from general_app.testing import CoderrTestCase, image_bytes
+from general_app.testing import CoderrTestCase, image_bytes, stored_files
 from profile_app.models import Profile
-from profile_app.tests.utils import clear_media, stored_files
+from profile_app.tests.utils import clear_media
 
 HTML_PAYLOAD = b"<script>alert(1)</script>"
 ORIENTATION = 0x0112

@@ -10,11 +10,11 @@ from django.db import DatabaseError
 
 from auth_app.api.permissions import ONLY_BUSINESS
 from general_app.images import IMAGE_INVALID
-from general_app.testing import CoderrTestCase, image_upload
+from general_app.testing import PACKAGES, CoderrTestCase, image_upload
 from offer_app.api import serializers as messages
 from offer_app.models import Offer, OfferDetail
 from offer_app.services import offer_create
-from offer_app.tests.utils import PACKAGES, offer_payload, package_payload, written_body
+from offer_app.tests.utils import offer_payload, package_payload, written_body
 
 URL = "/api/offers/"
 

@@ -4,10 +4,9 @@ from pathlib import Path
 
 from django.conf import settings
 
-from general_app.testing import CoderrTestCase, image_upload
+from general_app.testing import CoderrTestCase, image_upload, make_offer
 from offer_app.api.permissions import NOT_OFFER_OWNER
 from offer_app.models import Offer, OfferDetail
-from offer_app.tests.utils import make_offer
 from order_app.models import Order
 
 

@@ -7,10 +7,10 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
-from general_app.testing import CoderrTestCase
+from general_app.testing import REQUEST_TRANSACTION, CoderrTestCase, make_offer
 from offer_app.api import filters, pagination
 from offer_app.models import Offer, OfferDetail
-from offer_app.tests.utils import REQUEST_TRANSACTION, make_offer, offer_body
+from offer_app.tests.utils import offer_body
 
 URL = "/api/offers/"
 

@@ -1,7 +1,7 @@
 """GET /api/offers/{id}/"""
 
-from general_app.testing import CoderrTestCase, image_upload
-from offer_app.tests.utils import REQUEST_TRANSACTION, make_offer, offer_body
+from general_app.testing import REQUEST_TRANSACTION, CoderrTestCase, image_upload, make_offer
+from offer_app.tests.utils import offer_body
 
 
 def url(offer_id):

@@ -9,11 +9,11 @@ from django.conf import settings
 from django.utils import timezone
 
 from general_app.images import IMAGE_INVALID
-from general_app.testing import CoderrTestCase, image_upload
+from general_app.testing import CoderrTestCase, image_upload, iso, make_offer
 from offer_app.api import serializers as messages
 from offer_app.api.permissions import NOT_OFFER_OWNER
 from offer_app.models import Offer
-from offer_app.tests.utils import iso, make_offer, package_payload, package_rows, written_body
+from offer_app.tests.utils import package_payload, package_rows, written_body
 
 
 def url(offer_id):

@@ -2,8 +2,8 @@
 
 from decimal import Decimal
 
-from general_app.testing import CoderrTestCase
-from offer_app.tests.utils import REQUEST_TRANSACTION, detail_body, make_offer
+from general_app.testing import REQUEST_TRANSACTION, CoderrTestCase, make_offer
+from offer_app.tests.utils import detail_body
 
 
 def url(package_id):

@@ -3,44 +3,8 @@
 from copy import deepcopy
 from decimal import Decimal
 
+from general_app.testing import PACKAGES, iso
 from offer_app.models import Offer, OfferDetail
-from offer_app.services import offer_create
-
-# The request runs in its own transaction (ATOMIC_REQUESTS); inside the test's transaction that is a
-# SAVEPOINT and a RELEASE SAVEPOINT, which assertNumQueries counts too.
-REQUEST_TRANSACTION = 2
-
-PACKAGES = {
-    "basic": {
-        "title": "Basic",
-        "revisions": 2,
-        "delivery_time_in_days": 7,
-        "price": Decimal("299.99"),
-        "features": ["Responsive Design"],
-        "offer_type": "basic",
-    },
-    "standard": {
-        "title": "Standard",
-        "revisions": 5,
-        "delivery_time_in_days": 10,
-        "price": Decimal("599.50"),
-        "features": ["Responsive Design", "SEO"],
-        "offer_type": "standard",
-    },
-    "premium": {
-        "title": "Premium",
-        "revisions": -1,
-        "delivery_time_in_days": 14,
-        "price": Decimal("1000.00"),
-        "features": ["Responsive Design", "SEO", "Hosting"],
-        "offer_type": "premium",
-    },
-}
-
-
-def iso(value):
-    """A datetime as the API writes it: ISO 8601, UTC as `Z`."""
-    return value.isoformat().replace("+00:00", "Z")
 
 
 def package_payload(kind, **changes):
@@ -61,17 +25,6 @@ def offer_payload(**changes):
     }
     body.update(changes)
     return body
-
-
-def make_offer(user, *, title="Website Design", description="Modern, responsive websites.", packages=None):
-    """An offer of `user` made through the create service; `packages` changes values per type.
-
-    `packages={"standard": {"price": Decimal("5.00")}}` changes single values of the default packages.
-    """
-    details = deepcopy(PACKAGES)
-    for offer_type, changes in (packages or {}).items():
-        details[offer_type].update(changes)
-    return offer_create(user=user, title=title, description=description, details=list(details.values()))
 
 
 def image_url(offer):

@@ -1,12 +1,9 @@
-"""Test builders: an offer with its three packages (through the ORM), orders of them, API timestamps.
+"""Test builders: an offer with its three packages (through the ORM), orders of them, API timestamps."""
 
-`make_offer` is meant to move into the shared test base (general_app.testing) once the offers API lands.
-"""
-
-from copy import deepcopy
 from decimal import Decimal
 
-from offer_app.models import Offer, OfferDetail
+from general_app import testing
+from general_app.testing import iso
 from order_app.models import Order
 from order_app.services import order_create
 
@@ -35,25 +32,10 @@ PACKAGES = {
 }
 
 
-def make_offer(owner, *, title="Website Design", description="Modern, responsive websites.", packages=None):
-    """An offer of `owner` with a basic, standard and premium package (PACKAGES, updated per type by `packages`).
-
-    `packages={"standard": {"price": Decimal("5.00")}}` changes single values; the stored minima are
-    refreshed as the offers API would.
-    """
-    offer = Offer.objects.create(user=owner, title=title, description=description)
-    terms = deepcopy(PACKAGES)
-    for offer_type, changes in (packages or {}).items():
-        terms[offer_type].update(changes)
-    OfferDetail.objects.bulk_create(
-        OfferDetail(offer=offer, offer_type=offer_type, **values) for offer_type, values in terms.items()
-    )
-    offer.refresh_aggregates()
-    return offer
-
-
-def package_of(offer, offer_type="standard"):
-    return offer.details.get(offer_type=offer_type)
+def make_offer(owner, *, packages=None, **fields):
+    """The shared offer builder with this suite's package terms (PACKAGES), which the order tests assert."""
+    terms = {offer_type: {**values, **(packages or {}).get(offer_type, {})} for offer_type, values in PACKAGES.items()}
+    return testing.make_offer(owner, packages=terms, **fields)
 
 
 def make_order(customer, offer_detail, *, status=Order.Status.IN_PROGRESS, created_at=None):
@@ -71,11 +53,6 @@ def make_orders(customer, offer_detail, *statuses):
     return [make_order(customer, offer_detail, status=status) for status in statuses]
 
 
-def api_datetime(value):
-    """A datetime as the API writes it: ISO-8601, UTC as `Z`."""
-    return value.isoformat().replace("+00:00", "Z")
-
-
 def order_body(order):
     """The JSON the API answers for `order`, read from the database row."""
     return {
@@ -90,6 +67,6 @@ def order_body(order):
         "features": order.features,
         "offer_type": order.offer_type,
         "status": order.status,
-        "created_at": api_datetime(order.created_at),
-        "updated_at": api_datetime(order.updated_at),
+        "created_at": iso(order.created_at),
+        "updated_at": iso(order.updated_at),
     }

@@ -1,9 +1,9 @@
 """GET /api/order-count/{business_user_id}/"""
 
-from general_app.testing import CoderrTestCase
+from general_app.testing import CoderrTestCase, package_of
 from order_app.api.views import BUSINESS_USER_NOT_FOUND
 from order_app.models import Order
-from order_app.tests.builders import make_offer, make_orders, package_of
+from order_app.tests.builders import make_offer, make_orders
 
 IN_PROGRESS, COMPLETED, CANCELLED = Order.Status.values
 

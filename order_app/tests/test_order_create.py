@@ -4,7 +4,7 @@ from decimal import Decimal
 from unittest import mock
 
 from auth_app.api.permissions import ONLY_CUSTOMERS
-from general_app.testing import CoderrTestCase
+from general_app.testing import CoderrTestCase, iso, package_of
 from order_app.api.serializers import (
     BUSINESS_USER_ID_INVALID,
     BUSINESS_USER_MISMATCH,
@@ -14,7 +14,7 @@ from order_app.api.serializers import (
 )
 from order_app.models import Order
 from order_app.services import order_create
-from order_app.tests.builders import api_datetime, make_offer, order_body, package_of
+from order_app.tests.builders import make_offer, order_body
 
 URL = "/api/orders/"
 SNAPSHOT_FIELDS = ["title", "revisions", "delivery_time_in_days", "price", "features", "offer_type"]
@@ -55,8 +55,8 @@ class OrderCreateTests(CoderrTestCase):
                 "features": ["Logo Design", "Business Card"],
                 "offer_type": "standard",
                 "status": "in_progress",
-                "created_at": api_datetime(order.created_at),
-                "updated_at": api_datetime(order.updated_at),
+                "created_at": iso(order.created_at),
+                "updated_at": iso(order.updated_at),
             },
         )
 

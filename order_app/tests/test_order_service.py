@@ -6,11 +6,11 @@ from unittest import skipUnless
 from django.db import DatabaseError, connection, connections, transaction
 from django.test import TransactionTestCase, override_settings
 
-from general_app.testing import FAST_HASHERS, CoderrTestCase
+from general_app.testing import FAST_HASHERS, CoderrTestCase, package_of
 from offer_app.models import OfferDetail
 from order_app.models import Order
 from order_app.services import order_create
-from order_app.tests.builders import make_offer, package_of
+from order_app.tests.builders import make_offer
 
 
 class OrderCreateServiceTests(CoderrTestCase):

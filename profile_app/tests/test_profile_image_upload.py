@@ -7,9 +7,9 @@ from django.conf import settings
 from PIL import Image
 
 from general_app.images import IMAGE_EMPTY, IMAGE_INVALID
-from general_app.testing import CoderrTestCase, image_bytes, image_upload
+from general_app.testing import MEDIA_HOST, CoderrTestCase, image_bytes, image_upload, stored_files
 from profile_app.models import Profile
-from profile_app.tests.utils import MEDIA_HOST, clear_media, media_path, stored_files
+from profile_app.tests.utils import clear_media, media_path
 
 SVG = b'<svg xmlns="http://www.w3.org/2000/svg" width="10" height="10"><script>alert(1)</script></svg>'
 HTML_PAYLOAD = b"<html><script>alert(document.cookie)</script></html>"

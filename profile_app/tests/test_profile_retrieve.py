@@ -3,10 +3,10 @@
 from django.core.files.base import ContentFile
 
 from general_app.api.views import NOT_FOUND
-from general_app.testing import CoderrTestCase, image_bytes
+from general_app.testing import MEDIA_HOST, CoderrTestCase, image_bytes, iso
 from profile_app.api.views import PROFILE_NOT_FOUND
 from profile_app.models import Profile
-from profile_app.tests.utils import MEDIA_HOST, fill_profile, iso
+from profile_app.tests.utils import fill_profile
 
 
 def url(user_id):

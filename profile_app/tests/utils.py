@@ -6,19 +6,6 @@ from django.conf import settings
 
 from profile_app.models import Profile
 
-MEDIA_HOST = "http://testserver"
-
-
-def iso(moment):
-    """A datetime as the API writes it (ISO 8601, UTC as Z)."""
-    return moment.isoformat().replace("+00:00", "Z")
-
-
-def stored_files():
-    """Every file under MEDIA_ROOT, as paths relative to it."""
-    root = Path(settings.MEDIA_ROOT)
-    return {path.relative_to(root).as_posix() for path in root.rglob("*") if path.is_file()}
-
 
 def media_path(name):
     return Path(settings.MEDIA_ROOT) / name

@@ -7,7 +7,7 @@ from rest_framework.validators import UniqueTogetherValidator
 
 from auth_app.api.permissions import ONLY_CUSTOMERS
 from general_app.exceptions import CONFLICT
-from general_app.testing import CoderrTestCase
+from general_app.testing import CoderrTestCase, iso
 from reviews_app.api.serializers import (
     ALREADY_REVIEWED,
     NOT_A_BUSINESS_USER,
@@ -15,7 +15,7 @@ from reviews_app.api.serializers import (
     ReviewCreateSerializer,
 )
 from reviews_app.models import Review
-from reviews_app.tests.utils import iso, make_review
+from reviews_app.tests.utils import make_review
 
 URL = "/api/reviews/"
 

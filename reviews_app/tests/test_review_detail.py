@@ -1,7 +1,7 @@
 """GET /api/reviews/{id}/"""
 
-from general_app.testing import CoderrTestCase
-from reviews_app.tests.utils import iso, make_review
+from general_app.testing import CoderrTestCase, iso
+from reviews_app.tests.utils import make_review
 
 
 class ReviewDetailTests(CoderrTestCase):

@@ -2,11 +2,11 @@
 
 from datetime import timedelta
 
-from general_app.testing import CoderrTestCase
+from general_app.testing import CoderrTestCase, iso
 from reviews_app.api.permissions import NOT_REVIEW_AUTHOR
 from reviews_app.api.serializers import RATING_OUT_OF_RANGE
 from reviews_app.models import Review
-from reviews_app.tests.utils import iso, make_review
+from reviews_app.tests.utils import make_review
 
 
 class ReviewUpdateTests(CoderrTestCase):

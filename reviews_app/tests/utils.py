@@ -1,11 +1,7 @@
 """Builders and expected bodies shared by the review tests."""
 
+from general_app.testing import iso
 from reviews_app.models import Review
-
-
-def iso(value):
-    """A datetime as the API writes it: ISO 8601, UTC as `Z`."""
-    return value.isoformat().replace("+00:00", "Z")
 
 
 def make_review(reviewer, business_user, rating=4, description="Great work.", **fields):
