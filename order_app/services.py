@@ -5,6 +5,16 @@ from django.db import transaction
 from offer_app.models import OfferDetail
 from order_app.models import Order
 
+# The package terms an order copies, so later edits or deletion of the offer never change the order.
+SNAPSHOT_FIELDS = ("title", "revisions", "delivery_time_in_days", "price", "features", "offer_type")
+
+
+def package_snapshot(package):
+    """The order fields copied from `package`."""
+    snapshot = {name: getattr(package, name) for name in SNAPSHOT_FIELDS}
+    snapshot["features"] = list(snapshot["features"])
+    return snapshot
+
 
 @transaction.atomic
 def order_create(*, customer, offer_detail):
@@ -19,10 +29,5 @@ def order_create(*, customer, offer_detail):
         customer_user=customer,
         business_user_id=package.offer.user_id,
         offer_detail=package,
-        title=package.title,
-        revisions=package.revisions,
-        delivery_time_in_days=package.delivery_time_in_days,
-        price=package.price,
-        features=list(package.features),
-        offer_type=package.offer_type,
+        **package_snapshot(package),
     )

@@ -15,6 +15,7 @@ from general_app.management.commands import seed_demo
 from general_app.testing import CoderrTestCase
 from offer_app.models import PACKAGE_TYPES, Offer, OfferDetail
 from order_app.models import Order
+from order_app.services import SNAPSHOT_FIELDS
 from profile_app.models import Profile
 from reviews_app.models import Review
 
@@ -36,7 +37,6 @@ FULL_COUNTS = {
     "reviews_app.Review": 13,
     "authtoken.Token": 0,
 }
-SNAPSHOT_FIELDS = ("title", "revisions", "delivery_time_in_days", "price", "features", "offer_type")
 
 
 def run_seed_demo(*args):

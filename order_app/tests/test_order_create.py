@@ -13,11 +13,10 @@ from order_app.api.serializers import (
     PACKAGE_REQUIRED,
 )
 from order_app.models import Order
-from order_app.services import order_create
+from order_app.services import SNAPSHOT_FIELDS, order_create
 from order_app.tests.builders import make_offer, order_body
 
 URL = "/api/orders/"
-SNAPSHOT_FIELDS = ["title", "revisions", "delivery_time_in_days", "price", "features", "offer_type"]
 
 
 class OrderCreateTests(CoderrTestCase):

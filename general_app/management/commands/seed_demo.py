@@ -22,6 +22,7 @@ from django.utils import timezone
 from general_app.demo_data import DEMO_ACCOUNTS, DEMO_PASSWORD, GUEST_ACCOUNTS, ORDERS, REVIEWS, demo_email
 from offer_app.models import Offer, OfferDetail, refresh_offer_aggregates
 from order_app.models import Order
+from order_app.services import package_snapshot
 from profile_app.models import Profile
 from reviews_app.models import Review
 
@@ -47,7 +48,6 @@ NOTHING_TO_FLUSH = "No demo accounts found; nothing removed."
 JOINED = timedelta(days=180)
 PUBLISHED = timedelta(days=120)
 OFFER_SPACING = timedelta(hours=29)
-SNAPSHOT_FIELDS = ("title", "revisions", "delivery_time_in_days", "price", "features", "offer_type")
 
 
 @dataclass
@@ -208,7 +208,7 @@ def create_orders(users, created, now):
         package = packages.get((users[spec["business_user"]].pk, spec["offer"], spec["offer_type"]))
         if package is None:
             continue  # the business user has deleted or renamed that offer since it was seeded
-        snapshot = {name: getattr(package, name) for name in SNAPSHOT_FIELDS}
+        snapshot = package_snapshot(package)
         orders.append(
             Order(
                 customer_user=users[spec["customer"]],
