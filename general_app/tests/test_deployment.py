@@ -26,7 +26,6 @@ BEHIND_HTTPS_PROXY = {"Host": PRODUCTION_HOST, "X-Forwarded-Proto": "https"}
 HSTS = "max-age=31536000; includeSubDomains; preload"
 # STATIC_ROOT is fixed in core/settings.py; this module points it at a temporary directory so that the test
 # neither writes into the checkout nor races a parallel run.
-SETTINGS_SHIM = "from core.settings import *  # noqa: F403\n\nSTATIC_ROOT = {static_root!r}\n"
 
 
 class DeployCheckTests(SimpleTestCase):
@@ -68,12 +67,10 @@ class ProductionServerTests(SimpleTestCase):
         super().setUpClass()
         tmp_dir = Path(tempfile.mkdtemp(prefix="coderr-deploy-"))
         cls.addClassCleanup(shutil.rmtree, tmp_dir, ignore_errors=True)
-        (tmp_dir / "coderr_deploy_settings.py").write_text(SETTINGS_SHIM.format(static_root=str(tmp_dir / "static")))
         env = server_env(
             f"sqlite:///{tmp_dir}/db.sqlite3",
             **PRODUCTION_ENV,
-            DJANGO_SETTINGS_MODULE="coderr_deploy_settings",
-            PYTHONPATH=str(tmp_dir),
+            STATIC_ROOT=str(tmp_dir / "static"),
         )
         manage(env, "migrate", "--noinput")
         manage(env, "collectstatic", "--noinput")
