@@ -79,7 +79,7 @@ class LogoutView(APIView):
     @extend_schema(
         summary="Log out: delete the caller's token",
         request=None,
-        responses={204: OpenApiResponse(description="Token deleted."), 401: ERROR_401},
+        responses={204: OpenApiResponse(description="Token deleted."), 401: ERROR_401, 429: ERROR_429},
     )
     def post(self, request):
         request.auth.delete()

@@ -4,6 +4,7 @@ import json
 
 from django.contrib.auth import get_user_model
 from django.test import override_settings
+from rest_framework.test import APIClient
 
 from general_app.api.views import NOT_FOUND
 from general_app.middleware import REQUEST_TOO_LARGE
@@ -32,6 +33,15 @@ class JsonErrorTests(CoderrTestCase):
         for method, path in [("get", "/api/nope/"), ("post", "/api/offers/1/nope/"), ("get", "/api/profile/x/")]:
             with self.subTest(path=path):
                 self.assertEqual(self.assertJson(getattr(client, method)(path), 404), {"detail": NOT_FOUND})
+
+    def test_unknown_api_routes_are_a_json_404_for_writes_without_a_csrf_cookie(self):
+        # The test client skips CSRF checks unless told otherwise; real API clients send no CSRF cookie.
+        client = APIClient(enforce_csrf_checks=True)
+        client.credentials(HTTP_AUTHORIZATION=f"Token {self.make_customer().token}")
+        for method in ("post", "put", "patch", "delete"):
+            with self.subTest(method=method):
+                response = getattr(client, method)("/api/offers/not-an-id/", {"title": "x"}, format="json")
+                self.assertEqual(self.assertJson(response, 404), {"detail": NOT_FOUND})
 
     def test_unknown_routes_outside_the_api_are_a_json_404_too(self):
         self.assertEqual(self.assertJson(self.anonymous().get("/no-such-page/"), 404), {"detail": NOT_FOUND})

@@ -4,6 +4,7 @@ import json
 from decimal import Decimal
 
 from django.contrib.auth import get_user_model
+from drf_spectacular.utils import extend_schema_serializer
 from rest_framework import serializers
 from rest_framework.utils import html
 
@@ -41,6 +42,10 @@ PRICE_DECIMALS = "The price can have at most 2 decimal places."
 FEATURES_REQUIRED = "Enter the package's features as a list (it may be empty)."
 FEATURES_NOT_A_LIST = "Features must be a list of texts."
 FEATURE_BLANK = "Every feature must be a non-blank text."
+
+EDITED_PACKAGES_HELP = (
+    "One to three packages, each found by its offer_type and changed in place; in a multipart request a JSON string."
+)
 
 # The database columns are 32-bit integers; larger numbers are refused here instead of failing there.
 MAX_INTEGER = 2_147_483_647
@@ -282,8 +287,7 @@ class OfferUpdateSerializer(OfferWriteSerializer):
     details = OfferDetailWriteSerializer(
         many=True,
         error_messages={"too_many": PACKAGES_ONE_TO_THREE},
-        help_text="One to three packages, each found by its offer_type and changed in place; "
-        "in a multipart request a JSON string.",
+        help_text=EDITED_PACKAGES_HELP,
     )
 
     def validate_details(self, packages):
@@ -297,6 +301,25 @@ class OfferUpdateSerializer(OfferWriteSerializer):
         if any(errors):
             raise serializers.ValidationError(errors)
         return _without_ids(packages)
+
+
+# OpenAPI only, like OfferUpdateSchemaSerializer below: the edit itself is validated by OfferUpdateSerializer.
+class OfferDetailEditSerializer(OfferDetailWriteSerializer):
+    """One package in an edit: found by its `offer_type`; every other field may be left out."""
+
+    def get_fields(self):
+        fields = super().get_fields()
+        for name, field in fields.items():
+            field.required = name == "offer_type"
+        return fields
+
+
+# OpenAPI only: documents OfferUpdateSerializer's body, whose packages are partial (a nested serializer is not).
+@extend_schema_serializer(component_name="OfferUpdate")
+class OfferUpdateSchemaSerializer(OfferUpdateSerializer):
+    """The body of PATCH /api/offers/{id}/: any of the fields; one to three packages, matched by their type."""
+
+    details = OfferDetailEditSerializer(many=True, help_text=EDITED_PACKAGES_HELP)
 
 
 class OfferWrittenSerializer(serializers.ModelSerializer):

@@ -1,7 +1,8 @@
 """Offers: the public list and detail, create for business users, edit and delete for the owner; packages."""
 
 from django.db.models import Prefetch
-from drf_spectacular.utils import OpenApiResponse, extend_schema, extend_schema_view
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import OpenApiParameter, OpenApiRequest, OpenApiResponse, extend_schema, extend_schema_view
 from rest_framework import mixins, status, viewsets
 from rest_framework.generics import RetrieveAPIView
 from rest_framework.permissions import AllowAny, IsAuthenticated
@@ -16,6 +17,7 @@ from offer_app.api.permissions import IsOfferOwner
 from offer_app.api.serializers import (
     OfferDetailSerializer,
     OfferSerializer,
+    OfferUpdateSchemaSerializer,
     OfferUpdateSerializer,
     OfferWriteSerializer,
     OfferWrittenSerializer,
@@ -47,13 +49,32 @@ def offers_for_display():
 
 
 def offers_with_packages():
-    """Offers with their packages in full, for the edit validation and the create and edit answers."""
+    """Offers with their packages in full, for the create and edit answers."""
     return Offer.objects.prefetch_related("details")
 
 
 ERROR_404_PAGE = OpenApiResponse(DETAIL, description="No such page: past the last one.")
-WRITE_REQUEST = {"application/json": OfferWriteSerializer, "multipart/form-data": OfferWriteSerializer}
-UPDATE_REQUEST = {"application/json": OfferUpdateSerializer, "multipart/form-data": OfferUpdateSerializer}
+# In a multipart body `details` is one part holding JSON; `image` is a binary file part.
+DETAILS_AS_JSON = {"details": {"contentType": "application/json"}}
+WRITE_REQUEST = {
+    "application/json": OfferWriteSerializer,
+    "multipart/form-data": OpenApiRequest(OfferWriteSerializer, encoding=DETAILS_AS_JSON),
+}
+UPDATE_REQUEST = {
+    "application/json": OfferUpdateSchemaSerializer,
+    "multipart/form-data": OpenApiRequest(OfferUpdateSchemaSerializer, encoding=DETAILS_AS_JSON),
+}
+# The writes need a valid token; only the public reads treat a stale one as none.
+TOKEN_REQUIRED = [{"tokenAuth": []}]
+# The filter set's help texts are lost for these two (their schema type is overridden), so they are restated.
+LIST_PARAMETERS = [
+    OpenApiParameter("creator_id", OpenApiTypes.INT, description="Only offers of this user id."),
+    OpenApiParameter(
+        "max_delivery_time",
+        OpenApiTypes.INT,
+        description="Offers with at least one package delivered within this many days.",
+    ),
+]
 
 
 @extend_schema_view(
@@ -61,6 +82,7 @@ UPDATE_REQUEST = {"application/json": OfferUpdateSerializer, "multipart/form-dat
         summary="List offers (public, paginated)",
         description="Six offers per page unless `page_size` (at most 100) says otherwise. Empty parameters "
         "mean no filter; a malformed one answers 400 naming it; a page past the end answers 404.",
+        parameters=LIST_PARAMETERS,
         responses={200: OfferSerializer, 400: ERROR_400, 404: ERROR_404_PAGE, 429: ERROR_429},
     ),
     retrieve=extend_schema(
@@ -72,6 +94,7 @@ UPDATE_REQUEST = {"application/json": OfferUpdateSerializer, "multipart/form-dat
         description="JSON, or multipart with `image` and `details` as a JSON string. The offer and its "
         "packages are written together or not at all.",
         request=WRITE_REQUEST,
+        auth=TOKEN_REQUIRED,
         responses={
             201: OfferWrittenSerializer,
             400: ERROR_400,
@@ -86,6 +109,7 @@ UPDATE_REQUEST = {"application/json": OfferUpdateSerializer, "multipart/form-dat
         "(its id stays); the type itself cannot change. Multipart with only `image` replaces the image; "
         "`image: null` removes it. Editing packages also updates the offer's `updated_at`.",
         request=UPDATE_REQUEST,
+        auth=TOKEN_REQUIRED,
         responses={
             200: OfferWrittenSerializer,
             400: ERROR_400,
@@ -98,6 +122,7 @@ UPDATE_REQUEST = {"application/json": OfferUpdateSerializer, "multipart/form-dat
     destroy=extend_schema(
         summary="Delete an offer (its creator)",
         description="Orders made from its packages are kept, with `offer_detail` set to null.",
+        auth=TOKEN_REQUIRED,
         responses={
             204: OpenApiResponse(description="Deleted."),
             401: ERROR_401,
@@ -129,8 +154,8 @@ class OfferViewSet(
     def get_queryset(self):
         if self.action in ("list", "retrieve"):
             return offers_for_display()
-        if self.action == "partial_update":
-            return offers_with_packages()
+        # No packages prefetched for an edit: only an edit that sends packages reads them (once, to match
+        # them by type), and the frontend's image upload sends none.
         return Offer.objects.all()
 
     def filter_queryset(self, queryset):

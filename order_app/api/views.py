@@ -11,7 +11,7 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from auth_app.api.permissions import IsCustomerUser
-from general_app.schema import DETAIL, ERROR_400, ERROR_401, ERROR_403, ERROR_404
+from general_app.schema import DETAIL, ERROR_400, ERROR_401, ERROR_403, ERROR_404, ERROR_429
 from offer_app.models import OfferDetail
 from order_app.api.permissions import IsOrderBusinessUser, IsStaffUser
 from order_app.api.serializers import PACKAGE_NOT_FOUND, OrderCreateSerializer, OrderSerializer, OrderStatusSerializer
@@ -39,7 +39,7 @@ ORDER_STATUS_REQUEST = {
             "Orders in which the caller is the customer or the business user, newest first, as a bare array "
             "(not paginated). Staff accounts without a type take part in no orders and get an empty list."
         ),
-        responses={200: OrderSerializer(many=True), 401: ERROR_401},
+        responses={200: OrderSerializer(many=True), 401: ERROR_401, 429: ERROR_429},
     ),
     create=extend_schema(
         summary="Order a package (customers only)",
@@ -56,12 +56,13 @@ ORDER_STATUS_REQUEST = {
             401: ERROR_401,
             403: OpenApiResponse(DETAIL, description="The caller is not a customer."),
             404: OpenApiResponse(DETAIL, description="No package with this `offer_detail_id`."),
+            429: ERROR_429,
         },
     ),
     retrieve=extend_schema(
         summary="One of the caller's orders",
         description="Only the order's customer and business user see it; for everyone else it does not exist.",
-        responses={200: OrderSerializer, 401: ERROR_401, 404: ERROR_404},
+        responses={200: OrderSerializer, 401: ERROR_401, 404: ERROR_404, 429: ERROR_429},
     ),
     partial_update=extend_schema(
         summary="Change an order's status (its business user only)",
@@ -70,7 +71,14 @@ ORDER_STATUS_REQUEST = {
             "Everyone but the order's business user (its customer included) gets 403."
         ),
         request={"application/json": ORDER_STATUS_REQUEST},
-        responses={200: OrderSerializer, 400: ERROR_400, 401: ERROR_401, 403: ERROR_403, 404: ERROR_404},
+        responses={
+            200: OrderSerializer,
+            400: ERROR_400,
+            401: ERROR_401,
+            403: ERROR_403,
+            404: ERROR_404,
+            429: ERROR_429,
+        },
     ),
     destroy=extend_schema(
         summary="Delete an order (staff only)",
@@ -79,6 +87,7 @@ ORDER_STATUS_REQUEST = {
             401: ERROR_401,
             403: ERROR_403,
             404: ERROR_404,
+            429: ERROR_429,
         },
     ),
 )
@@ -153,6 +162,7 @@ def documented_count(view):
                 200: inline_serializer(component, {view.response_key: serializers.IntegerField(min_value=0)}),
                 401: ERROR_401,
                 404: OpenApiResponse(DETAIL, description="No business user has this id."),
+                429: ERROR_429,
             },
         )
     )(view)

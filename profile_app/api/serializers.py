@@ -4,6 +4,7 @@ from django.contrib.auth import get_user_model
 from rest_framework import serializers
 
 from auth_app.api.serializers import EMAIL_TAKEN
+from general_app.api.serializers import AnsweredInFullExtension
 from general_app.images import SanitizedImageField
 from profile_app.models import Profile
 from profile_app.services import profile_update
@@ -58,3 +59,10 @@ class ProfileListSerializer(ProfileSerializer):
 
     class Meta(ProfileSerializer.Meta):
         fields = LIST_FIELDS
+
+
+class ProfileAnsweredInFull(AnsweredInFullExtension):
+    """OpenAPI: every profile field is in every answer (empty strings and null, never left out)."""
+
+    target_class = ProfileSerializer
+    match_subclasses = True

@@ -2,7 +2,8 @@
 
 from django.contrib.auth import get_user_model
 from django.db import IntegrityError
-from drf_spectacular.utils import extend_schema
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import generics, serializers
 from rest_framework.exceptions import NotFound
 from rest_framework.parsers import FormParser, JSONParser, MultiPartParser
@@ -10,7 +11,7 @@ from rest_framework.permissions import IsAuthenticated
 from rest_framework.response import Response
 
 from auth_app.api.serializers import EMAIL_TAKEN
-from general_app.schema import ERROR_400, ERROR_401, ERROR_403, ERROR_404
+from general_app.schema import ERROR_400, ERROR_401, ERROR_403, ERROR_404, ERROR_429
 from profile_app.api.permissions import IsProfileOwnerOrReadOnly
 from profile_app.api.serializers import ProfileListSerializer, ProfileSerializer
 from profile_app.models import Profile
@@ -21,6 +22,10 @@ PROFILE_NOT_FOUND = "No profile exists for this user id."
 
 # Ids are 64-bit; SQLite cannot even compare with a larger integer, so such an id is simply unknown.
 MAX_ID = 2**63 - 1
+
+USER_ID = OpenApiParameter(
+    "user_id", OpenApiTypes.INT, OpenApiParameter.PATH, description="The id of the profile's user (not a profile id)."
+)
 
 
 class ProfileDetailView(generics.GenericAPIView):
@@ -40,7 +45,8 @@ class ProfileDetailView(generics.GenericAPIView):
 
     @extend_schema(
         summary="Read a profile by its user id",
-        responses={200: ProfileSerializer, 401: ERROR_401, 404: ERROR_404},
+        parameters=[USER_ID],
+        responses={200: ProfileSerializer, 401: ERROR_401, 404: ERROR_404, 429: ERROR_429},
     )
     def get(self, request, user_id):
         return Response(self.get_serializer(self.get_object()).data)
@@ -57,7 +63,15 @@ class ProfileDetailView(generics.GenericAPIView):
             "multipart/form-data": ProfileSerializer,
             "application/x-www-form-urlencoded": ProfileSerializer,
         },
-        responses={200: ProfileSerializer, 400: ERROR_400, 401: ERROR_401, 403: ERROR_403, 404: ERROR_404},
+        parameters=[USER_ID],
+        responses={
+            200: ProfileSerializer,
+            400: ERROR_400,
+            401: ERROR_401,
+            403: ERROR_403,
+            404: ERROR_404,
+            429: ERROR_429,
+        },
     )
     def patch(self, request, user_id):
         serializer = self.get_serializer(self.get_object(), data=request.data, partial=True)
@@ -82,7 +96,7 @@ class ProfileListView(generics.ListAPIView):
 
 @extend_schema(
     summary="List all business profiles (bare array)",
-    responses={200: ProfileListSerializer(many=True), 401: ERROR_401},
+    responses={200: ProfileListSerializer(many=True), 401: ERROR_401, 429: ERROR_429},
 )
 class BusinessProfileListView(ProfileListView):
     user_type = User.Type.BUSINESS
@@ -90,7 +104,7 @@ class BusinessProfileListView(ProfileListView):
 
 @extend_schema(
     summary="List all customer profiles (bare array)",
-    responses={200: ProfileListSerializer(many=True), 401: ERROR_401},
+    responses={200: ProfileListSerializer(many=True), 401: ERROR_401, 429: ERROR_429},
 )
 class CustomerProfileListView(ProfileListView):
     user_type = User.Type.CUSTOMER

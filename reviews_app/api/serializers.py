@@ -4,6 +4,7 @@ from django.contrib.auth import get_user_model
 from rest_framework import serializers
 from rest_framework.validators import UniqueTogetherValidator
 
+from general_app.api.serializers import AnsweredInFullExtension
 from reviews_app.models import Review
 
 User = get_user_model()
@@ -28,6 +29,12 @@ class ReviewSerializer(serializers.ModelSerializer):
         fields = ["id", "business_user", "reviewer", "rating", "description", "created_at", "updated_at"]
         read_only_fields = ["id", "business_user", "reviewer", "created_at", "updated_at"]
         extra_kwargs = {"rating": {"error_messages": RATING_ERRORS}}
+
+
+class ReviewAnsweredInFull(AnsweredInFullExtension):
+    """OpenAPI: every review field, `description` included, is in every answer."""
+
+    target_class = ReviewSerializer
 
 
 class ReviewCreateSerializer(serializers.ModelSerializer):

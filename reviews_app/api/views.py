@@ -7,7 +7,7 @@ from rest_framework.permissions import IsAuthenticated
 from rest_framework.response import Response
 
 from auth_app.api.permissions import IsCustomerUser
-from general_app.schema import ERROR_400, ERROR_401, ERROR_403, ERROR_404
+from general_app.schema import ERROR_400, ERROR_401, ERROR_403, ERROR_404, ERROR_429
 from reviews_app.api.filters import ReviewFilter
 from reviews_app.api.permissions import IsReviewAuthorOrReadOnly
 from reviews_app.api.serializers import ALREADY_REVIEWED, ReviewCreateSerializer, ReviewSerializer
@@ -17,12 +17,12 @@ from reviews_app.models import Review
 @extend_schema_view(
     get=extend_schema(
         summary="List reviews (bare array), filtered and ordered",
-        responses={200: ReviewSerializer(many=True), 400: ERROR_400, 401: ERROR_401},
+        responses={200: ReviewSerializer(many=True), 400: ERROR_400, 401: ERROR_401, 429: ERROR_429},
     ),
     post=extend_schema(
         summary="Review a business user (customers only, once per business user)",
         request=ReviewCreateSerializer,
-        responses={201: ReviewSerializer, 400: ERROR_400, 401: ERROR_401, 403: ERROR_403},
+        responses={201: ReviewSerializer, 400: ERROR_400, 401: ERROR_401, 403: ERROR_403, 429: ERROR_429},
     ),
 )
 class ReviewListCreateView(generics.ListCreateAPIView):
@@ -60,12 +60,19 @@ class ReviewListCreateView(generics.ListCreateAPIView):
 @extend_schema_view(
     get=extend_schema(
         summary="Read one review",
-        responses={200: ReviewSerializer, 401: ERROR_401, 404: ERROR_404},
+        responses={200: ReviewSerializer, 401: ERROR_401, 404: ERROR_404, 429: ERROR_429},
     ),
     patch=extend_schema(
         summary="Edit the rating or description of your review",
         request=ReviewSerializer,
-        responses={200: ReviewSerializer, 400: ERROR_400, 401: ERROR_401, 403: ERROR_403, 404: ERROR_404},
+        responses={
+            200: ReviewSerializer,
+            400: ERROR_400,
+            401: ERROR_401,
+            403: ERROR_403,
+            404: ERROR_404,
+            429: ERROR_429,
+        },
     ),
     delete=extend_schema(
         summary="Delete your review",
@@ -74,6 +81,7 @@ class ReviewListCreateView(generics.ListCreateAPIView):
             401: ERROR_401,
             403: ERROR_403,
             404: ERROR_404,
+            429: ERROR_429,
         },
     ),
 )
