@@ -106,7 +106,9 @@ def _registry():
     registry = Registry()
     for closed, uri in COMPONENTS_URI.items():
         components = openapi_document()["components"]["schemas"]
-        converted = {"components": {"schemas": {name: to_json_schema(s, closed=closed) for name, s in components.items()}}}
+        converted = {
+            "components": {"schemas": {name: to_json_schema(s, closed=closed) for name, s in components.items()}}
+        }
         registry = registry.with_resource(uri, Resource.from_contents(converted, default_specification=DRAFT202012))
     return registry
 
@@ -172,4 +174,3 @@ def _validate(where, schema, instance, *, closed):
     if errors:
         lines = [f"  at {'/'.join(map(str, error.absolute_path)) or '(body)'}: {error.message}" for error in errors]
         raise SchemaMismatch(f"{where}: the body does not match the schema:\n" + "\n".join(lines))
-

@@ -3,7 +3,14 @@
 from django.contrib.auth import get_user_model
 from django.db.models import Q
 from django.http import Http404
-from drf_spectacular.utils import OpenApiResponse, extend_schema, extend_schema_view, inline_serializer
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import (
+    OpenApiParameter,
+    OpenApiResponse,
+    extend_schema,
+    extend_schema_view,
+    inline_serializer,
+)
 from rest_framework import mixins, serializers, status, viewsets
 from rest_framework.exceptions import NotFound
 from rest_framework.permissions import IsAuthenticated
@@ -158,6 +165,11 @@ def documented_count(view):
             summary=f"Number of a business user's {status_label} orders",
             description=f"Counts the orders with status `{view.counted_status}` received by this business user.",
             tags=["orders"],
+            parameters=[
+                OpenApiParameter(
+                    "business_user_id", OpenApiTypes.INT, OpenApiParameter.PATH, description="A business user's id."
+                )
+            ],
             responses={
                 200: inline_serializer(component, {view.response_key: serializers.IntegerField(min_value=0)}),
                 401: ERROR_401,

@@ -7,6 +7,7 @@ import sys
 from types import SimpleNamespace
 from urllib.parse import quote
 
+from general_app.testing import PACKAGES, CoderrTestCase
 from general_app.tests.journeys.frontend import (
     AbsoluteUrl,
     Choice,
@@ -22,7 +23,6 @@ from general_app.tests.journeys.frontend import (
     Text,
     Timestamp,
 )
-from general_app.testing import PACKAGES, CoderrTestCase
 from offer_app.models import PACKAGE_TYPES
 
 USER_TYPE = Choice("customer", "business")
@@ -199,7 +199,8 @@ class CoderrFrontend(Frontend):
         order_count = self.get(f"/api/order-count/{owner_id}/", {"order_count": Integer(minimum=0)})
         business, customers = self.profile_lists()
         reviews = self.get(
-            f"/api/reviews/?business_user_id={owner_id}&ordering=-updated_at", ListOf(REVIEW | {"business_user": owner_id})
+            f"/api/reviews/?business_user_id={owner_id}&ordering=-updated_at",
+            ListOf(REVIEW | {"business_user": owner_id}),
         )
         self.find_users([review["reviewer"] for review in reviews], business, customers)
         return SimpleNamespace(

@@ -88,7 +88,9 @@ class GuestAccountTests(JourneyTestCase):
         newest = andrey.offer_list()["results"][0]
         page = andrey.offer_page(newest["id"])
         self.assertEqual(page.offer, newest)
-        self.assertEqual(page.order_count, Order.objects.filter(business_user=newest["user"], status="in_progress").count())
+        self.assertEqual(
+            page.order_count, Order.objects.filter(business_user=newest["user"], status="in_progress").count()
+        )
 
     def test_guest_customer_reads_kevins_public_profile_in_every_review_ordering(self):
         andrey = self.frontend()

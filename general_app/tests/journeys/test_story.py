@@ -79,7 +79,10 @@ class MarketplaceStoryTests(JourneyTestCase):
         created = mia.create_offer(WEBSITE_OFFER)
         self.assertEqual([package["offer_type"] for package in created["details"]], ["basic", "standard", "premium"])
         self.assertEqual([package["revisions"] for package in created["details"]], [2, 5, -1])
-        self.assertEqual([package["price"] for package in created["details"]], [Decimal("299.99"), Decimal("599.50"), Decimal("1000.00")])
+        self.assertEqual(
+            [package["price"] for package in created["details"]],
+            [Decimal("299.99"), Decimal("599.50"), Decimal("1000.00")],
+        )
         uploaded = mia.upload_offer_image(created["id"], image_upload())
         self.assertEqual(uploaded["details"], created["details"])
         mia.view_image(uploaded["image"])
@@ -99,7 +102,9 @@ class MarketplaceStoryTests(JourneyTestCase):
         self.assertEqual((len(second["results"]), second["next"]), (1, None))
 
         found = visitor.offer_list(search="website")
-        self.assertEqual(sorted(offer["title"] for offer in found["results"]), ["Website Design", "Website maintenance"])
+        self.assertEqual(
+            sorted(offer["title"] for offer in found["results"]), ["Website Design", "Website maintenance"]
+        )
         for days, expected in ((1, 1), (3, 2), (7, 5)):
             fast = visitor.offer_list(max_delivery_time=days)
             self.assertEqual(fast["count"], expected, days)
@@ -107,9 +112,10 @@ class MarketplaceStoryTests(JourneyTestCase):
 
         for ordering in OFFER_ORDERINGS:
             with self.subTest(ordering=ordering):
-                offers = visitor.offer_list(ordering=ordering)["results"] + visitor.offer_list(
-                    ordering=ordering, page=2
-                )["results"]
+                offers = (
+                    visitor.offer_list(ordering=ordering)["results"]
+                    + visitor.offer_list(ordering=ordering, page=2)["results"]
+                )
                 self.assertEqual(len({offer["id"] for offer in offers}), 7)
                 self.assertEqual(offers, sorted_as_requested(offers, ordering))
 
@@ -123,8 +129,11 @@ class MarketplaceStoryTests(JourneyTestCase):
         order = leo.order(standard["id"])
         snapshot = {name: standard[name] for name in ("title", "revisions", "delivery_time_in_days", "features")}
         self.assertEqual({name: order[name] for name in snapshot}, snapshot)
-        self.assertEqual((order["business_user"], order["price"], order["offer_type"]), (mia.user_id, Decimal("599.50"), "standard"))
+        self.assertEqual(
+            (order["business_user"], order["price"], order["offer_type"]), (mia.user_id, Decimal("599.50"), "standard")
+        )
         self.assertEqual(leo.offer_page(offer_id).order_count, 1)
+        self.assertEqual(leo.public_business_profile(mia.user_id).completed_order_count, 0)
         return order
 
     def business_completes_the_order(self, mia, leo, order):
@@ -175,8 +184,18 @@ class MarketplaceStoryTests(JourneyTestCase):
             picture=image_upload("me.jpg", fmt="JPEG", content_type="image/jpeg"),
         )
         mia.view_image(mia_profile["file"])
+        # Saving the form again without choosing a picture keeps the picture.
+        self.assertEqual(mia.edit_profile({"working_hours": "Mon-Fri 8-16"})["file"], mia_profile["file"])
+        mia_profile["working_hours"] = "Mon-Fri 8-16"
         leo_profile = leo.edit_profile(
-            {"first_name": "Leo", "last_name": "", "location": "Köln", "tel": "", "description": "", "working_hours": ""},
+            {
+                "first_name": "Leo",
+                "last_name": "",
+                "location": "Köln",
+                "tel": "",
+                "description": "",
+                "working_hours": "",
+            },
             picture=image_upload(),
         )
         leo.view_image(leo_profile["file"])
@@ -201,7 +220,9 @@ class MarketplaceStoryTests(JourneyTestCase):
         self.assertEqual(edited["details"], mia.offer_page(offer_id).packages)
         self.assertEqual((edited["details"][0]["price"], edited["details"][2]["revisions"]), (Decimal("349.00"), 10))
         self.assertEqual(visitor.offer_list(ordering="-updated_at")["results"][0]["min_price"], Decimal("349.00"))
-        self.assertEqual(leo.own_customer_profile().orders[0]["price"], Decimal("599.50"), "the order keeps its snapshot")
+        self.assertEqual(
+            leo.own_customer_profile().orders[0]["price"], Decimal("599.50"), "the order keeps its snapshot"
+        )
 
         mia.delete_offer(offer_id)
         self.assertEqual(mia.own_business_profile().offers["count"], 0)
