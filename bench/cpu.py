@@ -35,38 +35,45 @@ def _children_seconds():
 
 
 class CpuMeter:
-    """Context manager measuring, over its block, the CPU seconds of `pids` (the server) and the cores
-    used by everything else on the machine (excluding our finished children, i.e. wrk)."""
+    """Context manager measuring, over its block, the CPU seconds of `pids` (the server), those of `helpers`
+    (the database server's backends for it), and the cores used by everything else on the machine
+    (excluding our finished children, i.e. wrk)."""
 
-    def __init__(self, pids):
+    def __init__(self, pids, helpers=()):
         self.pids = list(pids)
+        self.helpers = list(helpers)
         self.server_seconds = None
+        self.helper_seconds = None
         self.other_cores = None
 
     def _server(self):
         return sum(_process_seconds(pid) for pid in self.pids)
 
+    def _helpers(self):
+        return sum(_process_seconds(pid) for pid in self.helpers)
+
     def __enter__(self):
-        self._start = (time.monotonic(), _machine_busy_seconds(), self._server(), _children_seconds())
+        self._start = (time.monotonic(), _machine_busy_seconds(), self._server(), self._helpers(), _children_seconds())
         return self
 
     def __exit__(self, *exc_info):
-        wall, busy, server, children = self._start
+        wall, busy, server, helpers, children = self._start
         elapsed = time.monotonic() - wall
         self.server_seconds = self._server() - server
-        ours = self.server_seconds + (_children_seconds() - children)
+        self.helper_seconds = self._helpers() - helpers
+        ours = self.server_seconds + self.helper_seconds + (_children_seconds() - children)
         if elapsed > 0:
             self.other_cores = max(0.0, ((_machine_busy_seconds() - busy) - ours) / elapsed)
 
 
-def wait_until_quiet(pids, *, max_wait, threshold=0.15, window=2.0):
+def wait_until_quiet(pids, helpers=(), *, max_wait, threshold=0.15, window=2.0):
     """Wait (at most max_wait seconds) for a `window` in which other processes use < threshold cores.
 
     Returns the other processes' load of the last window.
     """
     deadline = time.monotonic() + max_wait
     while True:
-        with CpuMeter(pids) as meter:
+        with CpuMeter(pids, helpers) as meter:
             time.sleep(window)
         if meter.other_cores < threshold or time.monotonic() >= deadline:
             return meter.other_cores

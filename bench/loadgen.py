@@ -35,6 +35,7 @@ class LoadResult:
     first_failure: str
     other_cores: float | None = None
     server_cpu_ms: float | None = None
+    database_cpu_ms: float | None = None
 
     @property
     def rps(self):

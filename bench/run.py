@@ -162,13 +162,16 @@ def run_load(args, scenarios, rows, spec_dir):
             loadgen.write_spec(scenario, spec)
             if warmup > 0:
                 loadgen.run_wrk(server.base_url, spec, seconds=warmup, **common)
-            workers = server.worker_pids()
+            gunicorn = [server.process.pid, *server.worker_pids()]
+            backends = database_backend_pids()
             if args.wait_quiet > 0:
-                wait_until_quiet([server.process.pid, *workers], max_wait=args.wait_quiet)
-            with CpuMeter([server.process.pid, *workers]) as meter:
+                wait_until_quiet(gunicorn, backends, max_wait=args.wait_quiet)
+            with CpuMeter(gunicorn, backends) as meter:
                 result = loadgen.run_wrk(server.base_url, spec, seconds=seconds, **common)
             result.other_cores = meter.other_cores
-            result.server_cpu_ms = 1000 * meter.server_seconds / result.requests if result.requests else None
+            if result.requests:
+                result.server_cpu_ms = 1000 * meter.server_seconds / result.requests
+                result.database_cpu_ms = 1000 * meter.helper_seconds / result.requests if backends else None
             for pid in server.worker_pids():
                 pids_seen.add(pid)
                 mb = peak_rss_mb(pid)
@@ -204,12 +207,29 @@ def run_load(args, scenarios, rows, spec_dir):
     return peaks, len(pids_seen) > args.workers
 
 
+def database_backend_pids():
+    """PostgreSQL: the pids of the server processes serving gunicorn's connections (their CPU is ours)."""
+    from django.db import connection
+
+    if connection.vendor != "postgresql":
+        return []
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT pid FROM pg_stat_activity WHERE datname = current_database() AND pid <> pg_backend_pid()"
+        )
+        pids = [row[0] for row in cursor.fetchall()]
+    connection.close()
+    return pids
+
+
 def _print_load(key, load, p0_adjacent=None):
     text = (
         f"  {key}: {load.rps:7.0f} req/s  p50 {load.p50_ms:6.1f} ms  p99 {load.p99_ms:6.1f} ms  "
         f"non-2xx {load.failures}  server CPU {load.server_cpu_ms or 0:.2f} ms/req  "
-        f"other CPU {load.other_cores or 0:.2f} cores"
     )
+    if load.database_cpu_ms is not None:
+        text += f"database CPU {load.database_cpu_ms:.2f} ms/req  "
+    text += f"other CPU {load.other_cores or 0:.2f} cores"
     if p0_adjacent:
         text += f"  (P0 around it {p0_adjacent:.0f} req/s)"
     if load.failures:
@@ -322,8 +342,8 @@ def main(argv=None):
         "",
         "x P0: throughput over the mean of the P0 windows just before and after the scenario (P0 around). "
         "queries: SQL statements per request (in-process, one request, transaction control excluded). "
-        "CPU ms/req: gunicorn CPU time per request (insensitive to a busy machine). "
-        "other CPU: cores used by processes other than gunicorn and wrk while measuring. "
+        "CPU ms/req: gunicorn CPU time per request (moves far less than req/s on a busy machine). "
+        "other CPU: cores used by processes other than gunicorn, its database backends and wrk while measuring. "
         "Every scenario must also answer only 2xx.",
         *([] if args.no_load else report.noise_lines(ordered)),
         *mem_lines,
@@ -335,10 +355,14 @@ def main(argv=None):
     meta = {"timestamp": stamp, "engine": engine, "args": vars(args) | {"database_url": engine}, **_tool_versions()}
     payload = report.as_json(ordered, meta, data.counts | {"search_matches": data.search_matches}, peaks, restarted)
     if not args.no_load:
-        for name in (f"{stamp}-{engine}-{args.offers}", f"latest-{engine}-{args.offers}"):
+        names = [f"{stamp}-{engine}-{args.offers}"]
+        if not wanted:
+            # Only a complete run becomes the baseline that later runs (--offers 10000) compare with.
+            names.append(f"latest-{engine}-{args.offers}")
+        for name in names:
             report.dump(RESULTS / f"{name}.json", payload)
             (RESULTS / f"{name}.md").write_text(text + "\n")
-        print(f"\nResults: {RESULTS}/latest-{engine}-{args.offers}.json (.md)")
+        print(f"\nResults: {RESULTS}/{names[-1]}.json (.md)")
     return 0
 
 

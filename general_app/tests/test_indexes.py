@@ -316,7 +316,7 @@ class IndexUsageTests(CoderrTestCase):
         keys = self.index_keys(case.table)
         for index in expected if isinstance(expected, tuple) else (expected,):
             fitting = {name for name, columns in keys.items() if columns[: len(index.columns)] == index.columns}
-            self.assertTrue(fitting, f"{case.title}: {case.table} has no {index}")
+            self.assertTrue(fitting, f"{case.title}: {case.table} lacks {index}")
             self.assertTrue(used & fitting, f"{case.title}: the plan does not use {index} ({sorted(fitting)})\n{text}")
         wanted = "; ".join(str(index) for index in (expected if isinstance(expected, tuple) else (expected,)))
         self.report.append(f"{sql}\n{text}\nAsserted: {wanted}, used {', '.join(sorted(used))}")
