@@ -10,4 +10,4 @@ from profile_app.models import Profile
 @receiver(post_save, sender=settings.AUTH_USER_MODEL, dispatch_uid="profile_app.create_profile")
 def create_profile(sender, instance, created, raw=False, **kwargs):
     if created and not raw:
-        Profile.objects.get_or_create(user=instance)
+        Profile.objects.create(user=instance)

@@ -144,8 +144,7 @@ REGISTRATION = (
             *atomic(
                 "User.save() (user and profile together)",
                 "INSERT the user",
-                "SELECT the profile (create_profile's get_or_create)",
-                *atomic("get_or_create()", "INSERT the profile"),
+                "INSERT the profile (create_profile)",
             ),
             "INSERT the token",
         ),
