@@ -9,6 +9,7 @@ Results go to bench/results/. Every process it starts is stopped on exit, also o
 """
 
 import argparse
+import fcntl
 import json
 import os
 import platform
@@ -244,6 +245,27 @@ def _stop_on_sigterm(signum, frame):
     raise SystemExit(128 + signum)
 
 
+def _exclusive_run():
+    """Hold a lock on bench/results/ for the whole run: a second run would recreate the database under the first.
+
+    Returns the open lock file (keep it referenced), or None when another run holds the lock.
+    """
+    handle = (RESULTS / ".lock").open("a+")
+    try:
+        fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
+    except BlockingIOError:
+        handle.seek(0)
+        print(
+            f"bench: another run (pid {handle.read().strip() or '?'}) is using {RESULTS}; wait for it.", file=sys.stderr
+        )
+        handle.close()
+        return None
+    handle.truncate(0)
+    handle.write(str(os.getpid()))
+    handle.flush()
+    return handle
+
+
 def _tool_versions():
     def first_line(command):
         try:
@@ -267,6 +289,9 @@ def main(argv=None):
         print(loadgen.WRK_MISSING, file=sys.stderr)
         return 2
     RESULTS.mkdir(parents=True, exist_ok=True)
+    lock = _exclusive_run()
+    if lock is None:
+        return 2
     spec_dir = RESULTS / "wrk"
     spec_dir.mkdir(exist_ok=True)
 
