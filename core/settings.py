@@ -138,7 +138,7 @@ USE_TZ = True
 STATIC_URL = "static/"
 STATIC_ROOT = Path(config("STATIC_ROOT", default="") or BASE_DIR / "staticfiles")
 # Until `collectstatic` has run (make serve does), whitenoise warns on every start; the finders serve in DEBUG.
-warnings.filterwarnings("ignore", message="No directory at", module="whitenoise.base")
+warnings.filterwarnings("ignore", message="No directory at")
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {

@@ -5,13 +5,22 @@ from drf_spectacular.utils import OpenApiResponse, inline_serializer
 from rest_framework import serializers
 
 DETAIL = inline_serializer("ErrorDetail", {"detail": serializers.CharField()})
-FIELD_ERRORS = inline_serializer(
-    "FieldErrors",
-    {
-        "field_name": serializers.ListField(child=serializers.CharField(), required=False),
-        "non_field_errors": serializers.ListField(child=serializers.CharField(), required=False),
+# DRF's validation errors: messages keyed by field name; for a list of objects (an offer's `details`) one
+# object of messages per item, `{}` for the valid ones.
+FIELD_ERRORS = {
+    "type": "object",
+    "properties": {"non_field_errors": {"type": "array", "items": {"type": "string"}}},
+    "additionalProperties": {
+        "type": "array",
+        "description": "Messages for the field of this name.",
+        "items": {
+            "oneOf": [
+                {"type": "string"},
+                {"type": "object", "additionalProperties": {"type": "array", "items": {"type": "string"}}},
+            ]
+        },
     },
-)
+}
 
 ERROR_400 = OpenApiResponse(FIELD_ERRORS, description="Invalid input: `{field: [messages]}` per field.")
 ERROR_401 = OpenApiResponse(DETAIL, description="Missing or invalid token.")

@@ -23,6 +23,12 @@ class OfferPagination(PageNumberPagination):
     last_page_strings = ()
     invalid_page_message = PAGE_NOT_FOUND
 
+    def get_paginated_response_schema(self, schema):
+        response = super().get_paginated_response_schema(schema)
+        # `next` and `previous` are always sent (null at either end).
+        response["required"] = ["count", "next", "previous", "results"]
+        return response
+
     def get_page_number(self, request, paginator):
         return self._positive_number(request, self.page_query_param, PAGE_INVALID) or 1
 
