@@ -17,6 +17,7 @@ class Row:
     skipped: str | None = None
     ratio: float | None = None
     p0_adjacent: float | None = None
+    p0_other_cores: float | None = None
     misses: list = field(default_factory=list)
 
     @property
@@ -90,7 +91,7 @@ def scenario_table(rows):
                 "-" if load.server_cpu_ms is None else f"{load.server_cpu_ms:.2f}",
                 "-" if row.ratio is None else f"{row.ratio:.2f}",
                 "-" if row.p0_adjacent is None else f"{row.p0_adjacent:.0f}",
-                "-" if load.other_cores is None else f"{load.other_cores:.2f}",
+                _other_cpu(load.other_cores, row.p0_other_cores),
                 row.target_text(),
                 row.verdict(),
             ]
@@ -98,16 +99,27 @@ def scenario_table(rows):
     return _table(headers, lines)
 
 
+def _other_cpu(scenario_cores, p0_cores):
+    if scenario_cores is None:
+        return "-"
+    return f"{scenario_cores:.2f}" + ("" if p0_cores is None else f" / {p0_cores:.2f}")
+
+
 def noise_lines(rows, threshold=0.2):
-    """A warning when other processes took CPU during the measurements."""
-    busy = [(r.key, r.load.other_cores) for r in rows if r.load and (r.load.other_cores or 0) > threshold]
+    """A warning when other processes took CPU while a scenario or the P0 windows around it were measured."""
+    busy = []
+    for row in rows:
+        if row.load is None:
+            continue
+        worst = max(row.load.other_cores or 0, row.p0_other_cores or 0)
+        if worst > threshold:
+            busy.append((row.key, worst))
     if not busy:
         return ["Machine: quiet (other processes used less than 0.2 cores during every measurement)."]
-    worst = max(cores for _, cores in busy)
     return [
-        f"Machine: BUSY. Other processes used up to {worst:.2f} cores during "
-        + ", ".join(key for key, _ in busy)
-        + "; those numbers are low by up to that share. Rerun on a quiet machine for numbers to compare."
+        f"Machine: BUSY. Other processes used up to {max(c for _, c in busy):.2f} cores while measuring "
+        + ", ".join(f"{key} ({cores:.2f})" for key, cores in busy)
+        + " (the scenario or the P0 windows around it); those rows are unreliable. Rerun on a quiet machine."
     ]
 
 
@@ -165,6 +177,7 @@ def as_json(rows, meta, dataset, peaks, restarted):
             "query_status": None if row.queries is None else row.queries.status,
             "verdict": row.verdict(),
             "p0_adjacent_rps": row.p0_adjacent,
+            "p0_adjacent_other_cores": row.p0_other_cores,
         }
         if row.load is not None:
             entry.update(asdict(row.load), rps=row.load.rps, failures=row.load.failures, ratio=row.ratio)

@@ -200,8 +200,9 @@ def run_load(args, scenarios, rows, spec_dir):
             if args.p0_seconds > 0:
                 after = measure(ceiling, args.p0_seconds, 0)
                 row.p0_adjacent = (before.rps + after.rps) / 2
+                row.p0_other_cores = max(before.other_cores or 0, after.other_cores or 0)
                 before = after
-            _print_load(scenario.key, row.load, row.p0_adjacent)
+            _print_load(scenario.key, row.load, row.p0_adjacent, row.p0_other_cores)
         errors = [line for line in server.log_tail(5000).splitlines() if "Traceback" in line or "[ERROR]" in line]
     if errors:
         print(f"gunicorn logged {len(errors)} error lines: see {RESULTS / 'gunicorn.log'}")
@@ -223,7 +224,7 @@ def database_backend_pids():
     return pids
 
 
-def _print_load(key, load, p0_adjacent=None):
+def _print_load(key, load, p0_adjacent=None, p0_other_cores=None):
     text = (
         f"  {key}: {load.rps:7.0f} req/s  p50 {load.p50_ms:6.1f} ms  p99 {load.p99_ms:6.1f} ms  "
         f"non-2xx {load.failures}  server CPU {load.server_cpu_ms or 0:.2f} ms/req  "
@@ -232,7 +233,7 @@ def _print_load(key, load, p0_adjacent=None):
         text += f"database CPU {load.database_cpu_ms:.2f} ms/req  "
     text += f"other CPU {load.other_cores or 0:.2f} cores"
     if p0_adjacent:
-        text += f"  (P0 around it {p0_adjacent:.0f} req/s)"
+        text += f"  (P0 around it {p0_adjacent:.0f} req/s, other CPU then up to {p0_other_cores or 0:.2f})"
     if load.failures:
         text += f"\n      first failure: {load.first_failure[:200]}"
     print(text, flush=True)
@@ -368,7 +369,8 @@ def main(argv=None):
         "x P0: throughput over the mean of the P0 windows just before and after the scenario (P0 around). "
         "queries: SQL statements per request (in-process, one request, transaction control excluded). "
         "CPU ms/req: gunicorn CPU time per request (moves far less than req/s on a busy machine). "
-        "other CPU: cores used by processes other than gunicorn, its database backends and wrk while measuring. "
+        "other CPU: cores used by processes other than gunicorn, its database backends and wrk while measuring "
+        "the scenario / the P0 windows around it. "
         "Every scenario must also answer only 2xx.",
         *([] if args.no_load else report.noise_lines(ordered)),
         *mem_lines,
