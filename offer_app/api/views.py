@@ -1,19 +1,19 @@
 """Offers: the public list and detail, create for business users, edit and delete for the owner; packages."""
 
-from django.db.models import Prefetch
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, OpenApiRequest, OpenApiResponse, extend_schema, extend_schema_view
 from rest_framework import mixins, status, viewsets
-from rest_framework.generics import RetrieveAPIView
+from rest_framework.generics import RetrieveAPIView, get_object_or_404
 from rest_framework.permissions import AllowAny, IsAuthenticated
 from rest_framework.response import Response
 
 from auth_app.api.permissions import IsBusinessUser
 from general_app.authentication import LenientTokenAuthentication
 from general_app.schema import DETAIL, ERROR_400, ERROR_401, ERROR_403, ERROR_404, ERROR_429
-from offer_app.api.filters import DEFAULT_ORDERING, OfferFilter
+from offer_app.api.filters import OfferFilter
 from offer_app.api.pagination import OfferPagination
 from offer_app.api.permissions import IsOfferOwner
+from offer_app.api.representations import offer_representations, offers_for_display
 from offer_app.api.serializers import (
     OfferDetailSerializer,
     OfferSerializer,
@@ -24,28 +24,6 @@ from offer_app.api.serializers import (
 )
 from offer_app.models import Offer, OfferDetail
 from offer_app.services import offer_create, offer_delete, offer_update
-
-OFFER_COLUMNS = (
-    "id",
-    "user",
-    "title",
-    "image",
-    "description",
-    "created_at",
-    "updated_at",
-    "min_price",
-    "min_delivery_time",
-)
-
-
-def offers_for_display():
-    """Offers as list and detail show them: the creator's names joined, package ids in one extra query."""
-    return (
-        Offer.objects.select_related("user")
-        .only(*OFFER_COLUMNS, "user__first_name", "user__last_name", "user__username")
-        .prefetch_related(Prefetch("details", queryset=OfferDetail.objects.only("id", "offer_id")))
-        .order_by(*DEFAULT_ORDERING)
-    )
 
 
 def offers_with_packages():
@@ -159,10 +137,19 @@ class OfferViewSet(
         return Offer.objects.all()
 
     def filter_queryset(self, queryset):
-        # The list's parameters filter the list only, never the lookup of one offer.
-        if self.action != "list":
+        # The list's parameters filter the list only, never the lookup of one offer. The frontend sends every
+        # parameter, mostly empty; when all are empty the filter set (a form built per request) has nothing
+        # to do and the default ordering of get_queryset() stands.
+        if self.action != "list" or not any(self.request.query_params.get(name) for name in OfferFilter.base_filters):
             return queryset
         return super().filter_queryset(queryset)
+
+    def list(self, request):
+        page = self.paginate_queryset(self.filter_queryset(self.get_queryset()))
+        return self.get_paginated_response(offer_representations(page, request))
+
+    def retrieve(self, request, pk=None):
+        return Response(offer_representations([self.get_object()], request)[0])
 
     def create(self, request):
         serializer = OfferWriteSerializer(data=request.data)
@@ -197,3 +184,8 @@ class OfferDetailView(RetrieveAPIView):
     permission_classes = [AllowAny]
     queryset = OfferDetail.objects.all()
     serializer_class = OfferDetailSerializer
+
+    def retrieve(self, request, pk=None):
+        # Every field is a column: values() gives the serializer's output (general_app.representation).
+        package = get_object_or_404(OfferDetail.objects.values(*OfferDetailSerializer.Meta.fields), pk=pk)
+        return Response(package)
