@@ -56,6 +56,8 @@ def configure_environment(workdir):
             "DEBUG": "False",
             "SECRET_KEY": secrets.token_urlsafe(50),
             "ALLOWED_HOSTS": "localhost",
+            # Hypothesis keeps caches; they go with the rest, not into the project.
+            "HYPOTHESIS_STORAGE_DIRECTORY": str(workdir / "hypothesis"),
         }
     )
 

@@ -11,14 +11,14 @@ rolled back.
 
 import json
 import sys
-from contextlib import contextmanager
 from datetime import datetime
 
-from django.db import models, transaction
+from django.db import models
 from django.utils import timezone
 from rest_framework.authtoken.models import Token
 
 from general_app.testing import CoderrTestCase, User, make_offer, package_of
+from general_app.tests.test_permission_matrix import rolled_back
 from offer_app.models import Offer, OfferDetail
 from offer_app.tests.utils import offer_payload
 from order_app.models import Order
@@ -58,13 +58,6 @@ NEW_ACCOUNT = {
 def database():
     """Every row of every table the API writes: {model: {pk: values}}."""
     return {model: {row[model._meta.pk.attname]: row for row in model.objects.values()} for model in TABLES}
-
-
-@contextmanager
-def rolled_back():
-    with transaction.atomic():
-        yield
-        transaction.set_rollback(True)
 
 
 class MassAssignmentTests(CoderrTestCase):

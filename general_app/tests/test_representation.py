@@ -4,10 +4,19 @@ from django.test import RequestFactory
 from rest_framework.renderers import JSONRenderer
 from rest_framework.request import Request
 
+from general_app.representation import serialized_rows
 from general_app.testing import CoderrTestCase, image_upload, make_offer
 from offer_app.api.representations import offer_representations, offers_for_display
 from offer_app.api.serializers import OfferDetailSerializer, OfferSerializer
 from offer_app.models import Offer, OfferDetail
+from order_app.api.serializers import OrderSerializer
+from order_app.models import Order
+from order_app.services import order_create
+from profile_app.api.representations import profile_rows
+from profile_app.api.serializers import ProfileListSerializer, ProfileSerializer
+from profile_app.models import Profile
+from reviews_app.api.serializers import ReviewSerializer
+from reviews_app.models import Review
 
 
 def as_json(data):
@@ -35,3 +44,41 @@ class OfferRepresentationTests(CoderrTestCase):
             with self.subTest(package=package.offer_type):
                 row = OfferDetail.objects.values(*OfferDetailSerializer.Meta.fields).get(pk=package.pk)
                 self.assertEqual(as_json(row), as_json(OfferDetailSerializer(package).data))
+
+
+class FlatRepresentationTests(CoderrTestCase):
+    """Orders, reviews and profiles read with values() match their serializers field for field."""
+
+    def setUp(self):
+        super().setUp()
+        self.request = Request(RequestFactory().get("/api/"))
+        self.customer = self.make_user("customer", first_name="Ann", last_name="Lee")
+        self.business = self.make_user("business")
+        Profile.objects.filter(user=self.business).update(location="Berlin", tel="0301234")
+        self.business.profile.refresh_from_db()
+        self.business.profile.file.save("p.png", image_upload())
+        package = make_offer(self.business).details.get(offer_type="premium")
+        order_create(customer=self.customer, offer_detail=package)
+        Review.objects.create(business_user=self.business, reviewer=self.customer, rating=4, description="Good.")
+
+    def test_orders_match_the_order_serializer(self):
+        orders = Order.objects.all()
+        self.assertEqual(
+            as_json(serialized_rows(orders, OrderSerializer)), as_json(OrderSerializer(orders, many=True).data)
+        )
+
+    def test_reviews_match_the_review_serializer(self):
+        reviews = Review.objects.all()
+        self.assertEqual(
+            as_json(serialized_rows(reviews, ReviewSerializer)), as_json(ReviewSerializer(reviews, many=True).data)
+        )
+
+    def test_profiles_match_the_profile_serializers(self):
+        profiles = Profile.objects.select_related("user").order_by("user_id")
+        context = {"request": self.request}
+        for serializer_class in (ProfileSerializer, ProfileListSerializer):
+            with self.subTest(serializer_class.__name__):
+                expected = serializer_class(profiles, many=True, context=context).data
+                rows = profile_rows(profiles, self.request, serializer_class.Meta.fields)
+                self.assertEqual(as_json(rows), as_json(expected))
+        self.assertIn(b"http://testserver/media/profile_images/", as_json(rows))

@@ -4,9 +4,9 @@
 the same JSON.
 """
 
-from django.core.files.storage import default_storage
 from django.urls import reverse
 
+from general_app.representation import media_url
 from offer_app.api.filters import DEFAULT_ORDERING
 from offer_app.models import PACKAGE_TYPES, Offer, OfferDetail
 
@@ -46,7 +46,7 @@ def offer_representations(rows, request):
     return [
         {
             **{column: row[column] for column in OFFER_COLUMNS},
-            "image": request.build_absolute_uri(default_storage.url(row["image"])) if row["image"] else None,
+            "image": media_url(request, row["image"]),
             "details": links[row["id"]],
             "min_price": row["min_price"],
             "min_delivery_time": row["min_delivery_time"],

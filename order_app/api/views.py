@@ -18,6 +18,7 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from auth_app.api.permissions import IsCustomerUser
+from general_app.representation import serialized_rows
 from general_app.schema import DETAIL, ERROR_400, ERROR_401, ERROR_403, ERROR_404, ERROR_429
 from offer_app.models import OfferDetail
 from order_app.api.permissions import IsOrderBusinessUser, IsStaffUser
@@ -120,6 +121,20 @@ class OrderViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, mixins.Dest
             orders = orders.filter(Q(customer_user=user) | Q(business_user=user))
         return orders
 
+    def list(self, request, *args, **kwargs):
+        return Response(serialized_rows(self.get_queryset(), OrderSerializer))
+
+    def retrieve(self, request, *args, **kwargs):
+        # Visibility is the queryset's (participants only), so the row is read straight away.
+        rows = serialized_rows(self.get_queryset().filter(pk=kwargs["pk"]), OrderSerializer)
+        if not rows:
+            raise NotFound(ORDER_NOT_FOUND)
+        return Response(rows[0])
+
+    def _answer(self, order):
+        """The order as the database now holds it (general_app.representation)."""
+        return serialized_rows(self.get_queryset().filter(pk=order.pk), OrderSerializer)[0]
+
     def get_object(self):
         try:
             return super().get_object()
@@ -133,14 +148,14 @@ class OrderViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, mixins.Dest
             order = order_create(customer=request.user, offer_detail=serializer.validated_data["offer_detail"])
         except OfferDetail.DoesNotExist as exc:
             raise NotFound(PACKAGE_NOT_FOUND) from exc
-        return Response(self.get_serializer(self.get_queryset().get(pk=order.pk)).data, status=status.HTTP_201_CREATED)
+        return Response(self._answer(order), status=status.HTTP_201_CREATED)
 
     def partial_update(self, request, *args, **kwargs):
         order = self.get_object()
         serializer = OrderStatusSerializer(order, data=request.data)
         serializer.is_valid(raise_exception=True)
         serializer.save()
-        return Response(self.get_serializer(self.get_queryset().get(pk=order.pk)).data)
+        return Response(self._answer(order))
 
 
 class BusinessOrderCountView(APIView):

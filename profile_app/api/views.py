@@ -13,6 +13,7 @@ from rest_framework.response import Response
 from auth_app.api.serializers import EMAIL_TAKEN
 from general_app.schema import ERROR_400, ERROR_401, ERROR_403, ERROR_404, ERROR_429
 from profile_app.api.permissions import IsProfileOwnerOrReadOnly
+from profile_app.api.representations import profile_rows
 from profile_app.api.serializers import ProfileListSerializer, ProfileSerializer
 from profile_app.models import Profile
 
@@ -49,7 +50,12 @@ class ProfileDetailView(generics.GenericAPIView):
         responses={200: ProfileSerializer, 401: ERROR_401, 404: ERROR_404, 429: ERROR_429},
     )
     def get(self, request, user_id):
-        return Response(self.get_serializer(self.get_object()).data)
+        # Every authenticated user may read any profile: no object permission to check, one query.
+        profiles = Profile.objects.filter(user_id=user_id) if user_id <= MAX_ID else Profile.objects.none()
+        rows = profile_rows(profiles, request, ProfileSerializer.Meta.fields)
+        if not rows:
+            raise NotFound(PROFILE_NOT_FOUND)
+        return Response(rows[0])
 
     @extend_schema(
         summary="Edit your own profile (JSON, or multipart with an optional `file` image)",
@@ -91,7 +97,10 @@ class ProfileListView(generics.ListAPIView):
     user_type = None
 
     def get_queryset(self):
-        return Profile.objects.filter(user__type=self.user_type).select_related("user").order_by("user_id")
+        return Profile.objects.filter(user__type=self.user_type).order_by("user_id")
+
+    def list(self, request, *args, **kwargs):
+        return Response(profile_rows(self.get_queryset(), request, ProfileListSerializer.Meta.fields))
 
 
 @extend_schema(

@@ -7,6 +7,7 @@ from rest_framework.permissions import IsAuthenticated
 from rest_framework.response import Response
 
 from auth_app.api.permissions import IsCustomerUser
+from general_app.representation import serialized_rows
 from general_app.schema import ERROR_400, ERROR_401, ERROR_403, ERROR_404, ERROR_429
 from reviews_app.api.filters import ReviewFilter
 from reviews_app.api.permissions import IsReviewAuthorOrReadOnly
@@ -37,12 +38,16 @@ class ReviewListCreateView(generics.ListCreateAPIView):
     def get_serializer_class(self):
         return ReviewCreateSerializer if self.request.method == "POST" else ReviewSerializer
 
+    def list(self, request, *args, **kwargs):
+        return Response(serialized_rows(self.filter_queryset(self.get_queryset()), ReviewSerializer))
+
     def create(self, request, *args, **kwargs):
         serializer = self.get_serializer(data=request.data)
         serializer.is_valid(raise_exception=True)
         review = self.perform_create(serializer)
-        review = self.get_queryset().get(pk=review.pk)
-        return Response(ReviewSerializer(review).data, status=status.HTTP_201_CREATED)
+        return Response(
+            serialized_rows(Review.objects.filter(pk=review.pk), ReviewSerializer)[0], status=status.HTTP_201_CREATED
+        )
 
     def perform_create(self, serializer):
         data = serializer.validated_data
