@@ -9,7 +9,7 @@ HOST ?= 127.0.0.1
 PORT ?= 8000
 COVERAGE_FLOOR ?= 90
 
-.PHONY: help migrate run serve test test-sqlite test-postgres lint format check bench seed superuser clean
+.PHONY: fuzz help migrate run serve test test-sqlite test-postgres lint format check bench seed superuser clean
 
 help:
 	@echo "make run        set up (venv, .env, migrate, demo data) and serve on http://$(HOST):$(PORT)/"
@@ -66,6 +66,9 @@ check: $(VENV)/.installed .env
 
 bench: $(VENV)/.installed .env
 	$(PY) bench/run.py $(BENCH_ARGS)
+
+fuzz: $(VENV)/.installed
+	$(PY) fuzz/run.py $(FUZZ_ARGS)
 
 seed: $(VENV)/.installed .env
 	$(PY) manage.py seed_demo

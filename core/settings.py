@@ -207,6 +207,10 @@ SPECTACULAR_SETTINGS = {
     # Swagger UI's assets come from the installed sidecar package, not from a CDN.
     "SWAGGER_UI_DIST": "SIDECAR",
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
+    "POSTPROCESSING_HOOKS": [
+        "drf_spectacular.hooks.postprocess_schema_enums",
+        "general_app.schema.document_unsupported_media_type",
+    ],
 }
 
 # --- Production hardening (all from the environment; see README "Deployment") -----------------------------

@@ -9,7 +9,10 @@ DETAIL = inline_serializer("ErrorDetail", {"detail": serializers.CharField()})
 # object of messages per item, `{}` for the valid ones.
 FIELD_ERRORS = {
     "type": "object",
-    "properties": {"non_field_errors": {"type": "array", "items": {"type": "string"}}},
+    "properties": {
+        "non_field_errors": {"type": "array", "items": {"type": "string"}},
+        "detail": {"type": "string", "description": "Instead of field messages: a body that could not be parsed."},
+    },
     "additionalProperties": {
         "type": "array",
         "description": "Messages for the field of this name.",
@@ -43,3 +46,18 @@ class LenientTokenScheme(TokenScheme):
             "(the request counts as anonymous)."
         )
         return definition
+
+
+UNSUPPORTED_MEDIA_TYPE = {
+    "description": "The body's Content-Type is missing or none of those documented for this operation.",
+    "content": {"application/json": {"schema": {"$ref": "#/components/schemas/ErrorDetail"}}},
+}
+
+
+def document_unsupported_media_type(result, generator, request, public):
+    """drf-spectacular postprocessing hook: every operation that reads a body may answer 415."""
+    for operations in result["paths"].values():
+        for operation in operations.values():
+            if "requestBody" in operation:
+                operation["responses"].setdefault("415", UNSUPPORTED_MEDIA_TYPE)
+    return result
