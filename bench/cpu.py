@@ -44,6 +44,7 @@ class CpuMeter:
         self.helpers = list(helpers)
         self.server_seconds = None
         self.helper_seconds = None
+        self.children_seconds = None
         self.other_cores = None
 
     def _server(self):
@@ -61,7 +62,8 @@ class CpuMeter:
         elapsed = time.monotonic() - wall
         self.server_seconds = self._server() - server
         self.helper_seconds = self._helpers() - helpers
-        ours = self.server_seconds + self.helper_seconds + (_children_seconds() - children)
+        self.children_seconds = _children_seconds() - children
+        ours = self.server_seconds + self.helper_seconds + self.children_seconds
         if elapsed > 0:
             self.other_cores = max(0.0, ((_machine_busy_seconds() - busy) - ours) / elapsed)
 

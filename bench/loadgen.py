@@ -36,6 +36,14 @@ class LoadResult:
     other_cores: float | None = None
     server_cpu_ms: float | None = None
     database_cpu_ms: float | None = None
+    client_cpu_ms: float | None = None
+
+    @property
+    def total_cpu_ms(self):
+        """CPU per request of everything that served it: gunicorn, the database backends and wrk."""
+        if self.server_cpu_ms is None:
+            return None
+        return self.server_cpu_ms + (self.database_cpu_ms or 0) + (self.client_cpu_ms or 0)
 
     @property
     def rps(self):

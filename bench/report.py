@@ -18,6 +18,8 @@ class Row:
     ratio: float | None = None
     p0_adjacent: float | None = None
     p0_other_cores: float | None = None
+    p0_cpu_ms: float | None = None
+    cpu_ratio: float | None = None
     misses: list = field(default_factory=list)
 
     @property
@@ -46,6 +48,8 @@ def evaluate(rows):
             continue
         ceiling = row.p0_adjacent or (p0.load.rps if p0 else None)
         row.ratio = row.load.rps / ceiling if ceiling else None
+        p0_cpu = row.p0_cpu_ms or (p0.load.total_cpu_ms if p0 else None)
+        row.cpu_ratio = p0_cpu / row.load.total_cpu_ms if p0_cpu and row.load.total_cpu_ms else None
         s, load = row.scenario, row.load
         row.misses = []
         if s.min_ratio is not None and (row.ratio is None or row.ratio < s.min_ratio):
@@ -66,7 +70,7 @@ def _table(headers, lines):
 
 
 def scenario_table(rows):
-    headers = ["", "Scenario", "req/s", "p50 ms", "p99 ms", "non-2xx", "queries", "CPU ms/req", "x P0"]
+    headers = ["", "Scenario", "req/s", "p50 ms", "p99 ms", "non-2xx", "queries", "CPU ms/req", "x P0", "x P0 by CPU"]
     headers += ["P0 around", "other CPU", "target", "result"]
     lines = []
     for row in rows:
@@ -76,7 +80,7 @@ def scenario_table(rows):
             queries += f" (HTTP {row.queries.status})"
         if load is None:
             lines.append(
-                [row.key, row.scenario.label, *["-"] * 4, queries, *["-"] * 4, row.target_text(), row.verdict()]
+                [row.key, row.scenario.label, *["-"] * 4, queries, *["-"] * 5, row.target_text(), row.verdict()]
             )
             continue
         lines.append(
@@ -90,6 +94,7 @@ def scenario_table(rows):
                 queries,
                 "-" if load.server_cpu_ms is None else f"{load.server_cpu_ms:.2f}",
                 "-" if row.ratio is None else f"{row.ratio:.2f}",
+                "-" if row.cpu_ratio is None else f"{row.cpu_ratio:.2f}",
                 "-" if row.p0_adjacent is None else f"{row.p0_adjacent:.0f}",
                 _other_cpu(load.other_cores, row.p0_other_cores),
                 row.target_text(),
@@ -178,6 +183,8 @@ def as_json(rows, meta, dataset, peaks, restarted):
             "verdict": row.verdict(),
             "p0_adjacent_rps": row.p0_adjacent,
             "p0_adjacent_other_cores": row.p0_other_cores,
+            "ratio_by_cpu": row.cpu_ratio,
+            "total_cpu_ms": row.load.total_cpu_ms if row.load else None,
         }
         if row.load is not None:
             entry.update(asdict(row.load), rps=row.load.rps, failures=row.load.failures, ratio=row.ratio)

@@ -173,6 +173,7 @@ def run_load(args, scenarios, rows, spec_dir):
             if result.requests:
                 result.server_cpu_ms = 1000 * meter.server_seconds / result.requests
                 result.database_cpu_ms = 1000 * meter.helper_seconds / result.requests if backends else None
+                result.client_cpu_ms = 1000 * meter.children_seconds / result.requests
             for pid in server.worker_pids():
                 pids_seen.add(pid)
                 mb = peak_rss_mb(pid)
@@ -200,6 +201,7 @@ def run_load(args, scenarios, rows, spec_dir):
             if args.p0_seconds > 0:
                 after = measure(ceiling, args.p0_seconds, 0)
                 row.p0_adjacent = (before.rps + after.rps) / 2
+                row.p0_cpu_ms = (before.total_cpu_ms + after.total_cpu_ms) / 2
                 row.p0_other_cores = max(before.other_cores or 0, after.other_cores or 0)
                 before = after
             _print_load(scenario.key, row.load, row.p0_adjacent, row.p0_other_cores)
@@ -369,6 +371,8 @@ def main(argv=None):
         "x P0: throughput over the mean of the P0 windows just before and after the scenario (P0 around). "
         "queries: SQL statements per request (in-process, one request, transaction control excluded). "
         "CPU ms/req: gunicorn CPU time per request (moves far less than req/s on a busy machine). "
+        "x P0 by CPU: P0's CPU per request over the scenario's (gunicorn + database + wrk), i.e. the ratio a "
+        "quiet machine would show while the server is CPU-bound; use it when the machine was busy. "
         "other CPU: cores used by processes other than gunicorn, its database backends and wrk while measuring "
         "the scenario / the P0 windows around it. "
         "Every scenario must also answer only 2xx.",
