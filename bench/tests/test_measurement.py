@@ -76,3 +76,10 @@ class VerdictTests(CoderrTestCase):
         self.assertTrue(lines[0].startswith("S1 at 10,000 offers keeps 75% of its 1,000-offer throughput"), lines)
         self.assertTrue(lines[0].endswith("MISS"), lines)
         self.assertEqual(retention_lines(rows, baseline, 1000), [])
+
+    def test_the_cpu_ratio_compares_all_cpu_spent_per_request(self):
+        p0_load, s1_load = load(1000), load(100)
+        p0_load.server_cpu_ms, p0_load.client_cpu_ms = 0.5, 0.1
+        s1_load.server_cpu_ms, s1_load.database_cpu_ms, s1_load.client_cpu_ms = 5.0, 0.9, 0.1
+        _, s1 = self.rows(P0=p0_load, S1=s1_load)
+        self.assertAlmostEqual(s1.cpu_ratio, 0.1)

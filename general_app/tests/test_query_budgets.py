@@ -158,11 +158,7 @@ OFFER_PAGE = (
 OFFER = ("SELECT the offer joined with its creator", "SELECT its package ids (prefetch)")
 OFFER_ANSWER = ("SELECT the offer as now stored", "SELECT its packages (prefetch)")
 PACKAGE = ("SELECT the package",)
-STATISTICS = (
-    "SELECT COUNT and SUM of the review ratings",
-    "SELECT COUNT(*) of the business users",
-    "SELECT COUNT(*) of the offers",
-)
+STATISTICS = ("SELECT the review count and rating sum, the business users and the offers (one statement)",)
 ORDER_COUNT = ("SELECT whether the business user exists", "SELECT COUNT(*) of their orders in that status")
 
 BUDGETS = [
