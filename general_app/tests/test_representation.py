@@ -6,7 +6,7 @@ from rest_framework.request import Request
 
 from general_app.representation import serialized_rows
 from general_app.testing import CoderrTestCase, image_upload, make_offer
-from offer_app.api.representations import offer_representations, offers_for_display
+from offer_app.api.representations import offer_representations, offers_for_display, packages_for_display
 from offer_app.api.serializers import OfferDetailSerializer, OfferSerializer
 from offer_app.models import Offer, OfferDetail
 from order_app.api.serializers import OrderSerializer
@@ -42,7 +42,7 @@ class OfferRepresentationTests(CoderrTestCase):
     def test_packages_read_with_values_match_the_package_serializer(self):
         for package in OfferDetail.objects.all():
             with self.subTest(package=package.offer_type):
-                row = OfferDetail.objects.values(*OfferDetailSerializer.Meta.fields).get(pk=package.pk)
+                row = packages_for_display().get(pk=package.pk)
                 self.assertEqual(as_json(row), as_json(OfferDetailSerializer(package).data))
 
 

@@ -4,21 +4,41 @@
 the same JSON.
 """
 
+import functools
+
 from django.urls import reverse
 
 from general_app.representation import media_url
 from offer_app.api.filters import DEFAULT_ORDERING
+from offer_app.api.serializers import OfferDetailSerializer
 from offer_app.models import PACKAGE_TYPES, Offer, OfferDetail
 
 OFFER_COLUMNS = ("id", "user", "title", "image", "description", "created_at", "updated_at")
 CREATOR_COLUMNS = {"first_name": "user__first_name", "last_name": "user__last_name", "username": "user__username"}
 
 
-def offers_for_display():
-    """Offers as the list and the detail show them: one row each, the creator's names joined."""
+@functools.cache
+def _prepared_offers():
+    # Resolving values() costs more than the query it builds runs; done once per process, cloned per use.
     return Offer.objects.order_by(*DEFAULT_ORDERING).values(
         *OFFER_COLUMNS, "min_price", "min_delivery_time", *CREATOR_COLUMNS.values()
     )
+
+
+def offers_for_display():
+    """Offers as the list and the detail show them: one row each, the creator's names joined."""
+    return _prepared_offers().all()
+
+
+@functools.cache
+def _prepared_packages():
+    # Every field of OfferDetailSerializer is a column, so values() gives its output.
+    return OfferDetail.objects.values(*OfferDetailSerializer.Meta.fields)
+
+
+def packages_for_display():
+    """Packages as GET /api/offerdetails/{id}/ shows them (OfferDetailSerializer's fields are all columns)."""
+    return _prepared_packages().all()
 
 
 def package_url_prefix(request):

@@ -13,7 +13,7 @@ from general_app.schema import DETAIL, ERROR_400, ERROR_401, ERROR_403, ERROR_40
 from offer_app.api.filters import OfferFilter
 from offer_app.api.pagination import OfferPagination
 from offer_app.api.permissions import IsOfferOwner
-from offer_app.api.representations import offer_representations, offers_for_display
+from offer_app.api.representations import offer_representations, offers_for_display, packages_for_display
 from offer_app.api.serializers import (
     OfferDetailSerializer,
     OfferSerializer,
@@ -186,6 +186,5 @@ class OfferDetailView(RetrieveAPIView):
     serializer_class = OfferDetailSerializer
 
     def retrieve(self, request, pk=None):
-        # Every field is a column: values() gives the serializer's output (general_app.representation).
-        package = get_object_or_404(OfferDetail.objects.values(*OfferDetailSerializer.Meta.fields), pk=pk)
+        package = get_object_or_404(packages_for_display(), pk=pk)
         return Response(package)
