@@ -16,15 +16,22 @@ def package_snapshot(package):
     return snapshot
 
 
+class WrongBusinessUser(Exception):
+    """The order named a business user who does not own the package."""
+
+
 @transaction.atomic
-def order_create(*, customer, offer_detail):
+def order_create(*, customer, offer_detail, business_user_id=None):
     """Order `offer_detail` for `customer`; the business user and the package's terms come from the package.
 
-    The package row is re-read under a row lock, so the snapshot is the package as committed at this moment
-    and a concurrent deletion of its offer waits for this order instead of leaving it pointing at a row
-    that no longer exists. Raises OfferDetail.DoesNotExist when the package is gone by then.
+    Only `offer_detail.pk` is used: the package row is read here under a row lock, so the snapshot is the
+    package as committed at this moment and a concurrent deletion of its offer waits for this order instead
+    of leaving it pointing at a row that no longer exists. Raises OfferDetail.DoesNotExist when there is no
+    such package, and WrongBusinessUser when `business_user_id` is given and is not the package's owner.
     """
     package = OfferDetail.objects.select_for_update(of=("self",)).select_related("offer").get(pk=offer_detail.pk)
+    if business_user_id is not None and business_user_id != package.offer.user_id:
+        raise WrongBusinessUser
     return Order.objects.create(
         customer_user=customer,
         business_user_id=package.offer.user_id,

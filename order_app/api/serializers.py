@@ -3,9 +3,7 @@
 from collections.abc import Mapping
 
 from rest_framework import serializers
-from rest_framework.exceptions import NotFound
 
-from offer_app.models import OfferDetail
 from order_app.models import Order
 
 PACKAGE_REQUIRED = "Choose the package to order (offer_detail_id)."
@@ -55,17 +53,6 @@ class OrderCreateSerializer(serializers.Serializer):
         help_text="Optional (null counts as absent); when given it must be the id of the package's owner.",
         error_messages={"invalid": BUSINESS_USER_ID_INVALID},
     )
-
-    def validate(self, attrs):
-        # Resolves the package into `offer_detail`. An unknown package is a 404, as the written spec says.
-        offer_detail = OfferDetail.objects.select_related("offer").filter(pk=attrs["offer_detail_id"]).first()
-        if offer_detail is None:
-            raise NotFound(PACKAGE_NOT_FOUND)
-        expected_owner = attrs.get("business_user_id")
-        if expected_owner is not None and expected_owner != offer_detail.offer.user_id:
-            raise serializers.ValidationError({"business_user_id": [BUSINESS_USER_MISMATCH]})
-        attrs["offer_detail"] = offer_detail
-        return attrs
 
 
 class OrderStatusSerializer(serializers.ModelSerializer):

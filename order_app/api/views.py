@@ -22,9 +22,15 @@ from general_app.representation import serialized_rows
 from general_app.schema import DETAIL, ERROR_400, ERROR_401, ERROR_403, ERROR_404, ERROR_429
 from offer_app.models import OfferDetail
 from order_app.api.permissions import IsOrderBusinessUser, IsStaffUser
-from order_app.api.serializers import PACKAGE_NOT_FOUND, OrderCreateSerializer, OrderSerializer, OrderStatusSerializer
+from order_app.api.serializers import (
+    BUSINESS_USER_MISMATCH,
+    PACKAGE_NOT_FOUND,
+    OrderCreateSerializer,
+    OrderSerializer,
+    OrderStatusSerializer,
+)
 from order_app.models import Order
-from order_app.services import order_create
+from order_app.services import WrongBusinessUser, order_create
 
 User = get_user_model()
 
@@ -145,9 +151,16 @@ class OrderViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, mixins.Dest
         serializer = OrderCreateSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
         try:
-            order = order_create(customer=request.user, offer_detail=serializer.validated_data["offer_detail"])
+            order = order_create(
+                customer=request.user,
+                offer_detail=OfferDetail(pk=serializer.validated_data["offer_detail_id"]),
+                business_user_id=serializer.validated_data.get("business_user_id"),
+            )
         except OfferDetail.DoesNotExist as exc:
+            # An unknown package is a 404, as the written spec says.
             raise NotFound(PACKAGE_NOT_FOUND) from exc
+        except WrongBusinessUser as exc:
+            raise serializers.ValidationError({"business_user_id": [BUSINESS_USER_MISMATCH]}) from exc
         return Response(self._answer(order), status=status.HTTP_201_CREATED)
 
     def partial_update(self, request, *args, **kwargs):
