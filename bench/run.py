@@ -29,7 +29,7 @@ if str(ROOT) not in sys.path:
     sys.path.insert(0, str(ROOT))
 
 from bench import loadgen, report  # noqa: E402
-from bench.cpu import CpuMeter, wait_until_quiet  # noqa: E402
+from bench.cpu import CpuMeter, database_backends, wait_until_quiet  # noqa: E402
 from bench.scenarios import build_scenarios  # noqa: E402
 from bench.server import Gunicorn, http, peak_rss_mb  # noqa: E402
 
@@ -155,6 +155,8 @@ def run_load(args, scenarios, rows, spec_dir):
     """
     peaks, pids_seen = {}, set()
     common = {"connections": args.connections, "threads": args.threads}
+    engine_is_pg = bool(args.database_url)
+    backends = database_backends(PG_DATABASE) if engine_is_pg else list
     with Gunicorn({**os.environ}, workers=args.workers, log_path=RESULTS / "gunicorn.log") as server:
         print(f"gunicorn: {args.workers} sync workers on {server.base_url}, pids {server.worker_pids()}")
 
@@ -164,7 +166,6 @@ def run_load(args, scenarios, rows, spec_dir):
             if warmup > 0:
                 loadgen.run_wrk(server.base_url, spec, seconds=warmup, **common)
             gunicorn = [server.process.pid, *server.worker_pids()]
-            backends = database_backend_pids()
             if args.wait_quiet > 0:
                 wait_until_quiet(gunicorn, backends, max_wait=args.wait_quiet)
             with CpuMeter(gunicorn, backends) as meter:
@@ -172,7 +173,7 @@ def run_load(args, scenarios, rows, spec_dir):
             result.other_cores = meter.other_cores
             if result.requests:
                 result.server_cpu_ms = 1000 * meter.server_seconds / result.requests
-                result.database_cpu_ms = 1000 * meter.helper_seconds / result.requests if backends else None
+                result.database_cpu_ms = 1000 * meter.helper_seconds / result.requests if engine_is_pg else None
                 result.client_cpu_ms = 1000 * meter.children_seconds / result.requests
             for pid in server.worker_pids():
                 pids_seen.add(pid)
@@ -209,21 +210,6 @@ def run_load(args, scenarios, rows, spec_dir):
     if errors:
         print(f"gunicorn logged {len(errors)} error lines: see {RESULTS / 'gunicorn.log'}")
     return peaks, len(pids_seen) > args.workers
-
-
-def database_backend_pids():
-    """PostgreSQL: the pids of the server processes serving gunicorn's connections (their CPU is ours)."""
-    from django.db import connection
-
-    if connection.vendor != "postgresql":
-        return []
-    with connection.cursor() as cursor:
-        cursor.execute(
-            "SELECT pid FROM pg_stat_activity WHERE datname = current_database() AND pid <> pg_backend_pid()"
-        )
-        pids = [row[0] for row in cursor.fetchall()]
-    connection.close()
-    return pids
 
 
 def _print_load(key, load, p0_adjacent=None, p0_other_cores=None):
