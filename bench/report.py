@@ -53,7 +53,7 @@ def evaluate(rows):
         s, load = row.scenario, row.load
         row.misses = []
         if s.min_ratio is not None and (row.ratio is None or row.ratio < s.min_ratio):
-            row.misses.append(f"x{row.ratio or 0:.2f} < {s.min_ratio:.2f}")
+            row.misses.append(f"x{row.ratio or 0:.3f} < {s.min_ratio:.2f}")
         if s.p99_limit_ms is not None and load.p99_ms >= s.p99_limit_ms:
             row.misses.append(f"p99 {load.p99_ms:.0f}ms >= {s.p99_limit_ms:.0f}ms")
         if load.failures:

@@ -57,7 +57,7 @@ class VerdictTests(CoderrTestCase):
 
     def test_each_missed_target_is_named(self):
         _, s1 = self.rows(P0=load(1000), S1=load(300, p99=60, non2xx=2, timeouts=1))
-        self.assertEqual(s1.verdict(), "MISS: x0.30 < 0.35; p99 60ms >= 50ms; 3 failed/non-2xx")
+        self.assertEqual(s1.verdict(), "MISS: x0.300 < 0.35; p99 60ms >= 50ms; 3 failed/non-2xx")
 
     def test_p99_has_no_limit_for_s8(self):
         _, s8 = self.rows(P0=load(1000), S8=load(90, p99=400))

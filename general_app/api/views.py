@@ -1,9 +1,8 @@
 """Cross-cutting endpoints: health check, platform statistics, JSON error pages, media serving."""
 
 from django.conf import settings
-from django.db import connection, transaction
+from django.db import connection
 from django.http import JsonResponse
-from django.utils.decorators import method_decorator
 from django.views.decorators.csrf import csrf_exempt
 from django.views.static import serve
 from drf_spectacular.utils import extend_schema, inline_serializer
@@ -17,6 +16,7 @@ from general_app.api.statistics import platform_statistics
 from general_app.authentication import LenientTokenAuthentication
 from general_app.exceptions import SERVER_ERROR
 from general_app.schema import ERROR_429
+from general_app.transactions import outside_request_transaction
 
 NOT_FOUND = "Not found."
 BAD_REQUEST = "Bad request."
@@ -43,9 +43,8 @@ class HealthView(APIView):
         return Response({"status": "ok", "database": "ok"})
 
 
-# Read-only, independent counts: a request transaction would only add BEGIN/COMMIT round trips (and take
-# the write lock on SQLite, where transactions are IMMEDIATE).
-@method_decorator(transaction.non_atomic_requests, name="dispatch")
+# One read-only statement: no request transaction needed.
+@outside_request_transaction
 class BaseInfoView(APIView):
     """Public platform statistics for the landing page; a stale token is treated as anonymous."""
 
@@ -61,7 +60,7 @@ class BaseInfoView(APIView):
         return Response(platform_statistics())
 
 
-@method_decorator(transaction.non_atomic_requests, name="dispatch")
+@outside_request_transaction
 class PingView(APIView):
     """Liveness only: no database, no authentication. Also the benchmark's ceiling (P0)."""
 

@@ -10,6 +10,7 @@ from rest_framework.response import Response
 from auth_app.api.permissions import IsBusinessUser
 from general_app.authentication import LenientTokenAuthentication
 from general_app.schema import DETAIL, ERROR_400, ERROR_401, ERROR_403, ERROR_404, ERROR_429
+from general_app.transactions import outside_request_transaction
 from offer_app.api.filters import OfferFilter
 from offer_app.api.pagination import OfferPagination
 from offer_app.api.permissions import IsOfferOwner
@@ -179,6 +180,7 @@ class OfferViewSet(
         responses={200: OfferDetailSerializer, 404: ERROR_404, 429: ERROR_429},
     )
 )
+@outside_request_transaction
 class OfferDetailView(RetrieveAPIView):
     authentication_classes = [LenientTokenAuthentication]
     permission_classes = [AllowAny]

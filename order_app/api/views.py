@@ -20,6 +20,7 @@ from rest_framework.views import APIView
 from auth_app.api.permissions import IsCustomerUser
 from general_app.representation import serialized_rows
 from general_app.schema import DETAIL, ERROR_400, ERROR_401, ERROR_403, ERROR_404, ERROR_429
+from general_app.transactions import outside_request_transaction
 from offer_app.models import OfferDetail
 from order_app.api.permissions import IsOrderBusinessUser, IsStaffUser
 from order_app.api.serializers import (
@@ -171,6 +172,7 @@ class OrderViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, mixins.Dest
         return Response(self._answer(order))
 
 
+@outside_request_transaction
 class BusinessOrderCountView(APIView):
     """Counts, in the database, a business user's orders in `counted_status`, answered under `response_key`."""
 

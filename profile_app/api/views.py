@@ -12,6 +12,7 @@ from rest_framework.response import Response
 
 from auth_app.api.serializers import EMAIL_TAKEN
 from general_app.schema import ERROR_400, ERROR_401, ERROR_403, ERROR_404, ERROR_429
+from general_app.transactions import outside_request_transaction
 from profile_app.api.permissions import IsProfileOwnerOrReadOnly
 from profile_app.api.representations import profile_rows
 from profile_app.api.serializers import ProfileListSerializer, ProfileSerializer
@@ -90,6 +91,7 @@ class ProfileDetailView(generics.GenericAPIView):
         return Response(self.get_serializer(self.get_queryset().get(pk=profile.pk)).data)
 
 
+@outside_request_transaction
 class ProfileListView(generics.ListAPIView):
     """The profiles of one user type, ordered by user id."""
 

@@ -107,9 +107,8 @@ class ProfileListCases:
             response = self.viewer.get(self.url)
         self.assertGreaterEqual(len(response.json()), 30)
         self.assertEqual(len(thirty), len(one))
-        # Token lookup and the list joined with the users; the savepoint pair comes from the request
-        # transaction (ATOMIC_REQUESTS) nested inside the test's own transaction.
-        with self.assertNumQueries(4):
+        # Token lookup and the list joined with the users (a read-only view outside the request transaction).
+        with self.assertNumQueries(2):
             self.viewer.get(self.url)
 
     def test_post_is_not_allowed(self):
