@@ -168,7 +168,7 @@ CORS_ALLOW_HEADERS = ["accept", "authorization", "content-type", "origin", "user
 # --- REST framework -------------------------------------------------------------------------------------
 THROTTLING_ENABLED = config("THROTTLING_ENABLED", default=True, cast=bool)
 REST_FRAMEWORK = {
-    "DEFAULT_AUTHENTICATION_CLASSES": ["rest_framework.authentication.TokenAuthentication"],
+    "DEFAULT_AUTHENTICATION_CLASSES": ["general_app.authentication.TokenAuthentication"],
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
     "DEFAULT_RENDERER_CLASSES": ["general_app.renderers.FastJSONRenderer"],
     "DEFAULT_PARSER_CLASSES": [

@@ -77,15 +77,17 @@ def api_exception_handler(exc, context):
         response = unexpected_error(exc, context)
     if isinstance(exc, ServiceUnavailable):
         response["Retry-After"] = "5"
-    if outside_request_transaction(context.get("view")) and connection.in_atomic_block:
+    if outside_request_transaction(context.get("request")) and connection.in_atomic_block:
         # DRF marks the innermost atomic block for rollback. A view outside the request transaction has no
         # block of its own open by now, so the mark would land on a caller's (a test case's): take it back.
         transaction.set_rollback(False)
     return response
 
 
-def outside_request_transaction(view):
-    return DEFAULT_DB_ALIAS in getattr(getattr(view, "dispatch", None), "_non_atomic_requests", ())
+def outside_request_transaction(request):
+    """Whether the request's view runs outside ATOMIC_REQUESTS (marked as Django's handler reads it)."""
+    match = getattr(getattr(request, "_request", None), "resolver_match", None)
+    return DEFAULT_DB_ALIAS in getattr(getattr(match, "func", None), "_non_atomic_requests", ())
 
 
 def unexpected_error(exc, context):

@@ -2,6 +2,7 @@
 
 from django.db import transaction
 
+from general_app.prepared import PreparedQuery, lookup_id
 from offer_app.models import OfferDetail
 from order_app.models import Order
 
@@ -14,6 +15,18 @@ def package_snapshot(package):
     snapshot = {name: getattr(package, name) for name in SNAPSHOT_FIELDS}
     snapshot["features"] = list(snapshot["features"])
     return snapshot
+
+
+# The package's terms and owner, read under a row lock (PostgreSQL; SQLite's write lock covers the whole
+# transaction). Prepared (general_app.prepared): this runs for every order.
+LOCKED_PACKAGE = PreparedQuery(
+    lambda pk: (
+        OfferDetail.objects.select_for_update(of=("self",))
+        .filter(pk=pk)
+        .values("id", *SNAPSHOT_FIELDS, "offer__user_id")
+    ),
+    int,
+)
 
 
 class WrongBusinessUser(Exception):
@@ -29,12 +42,16 @@ def order_create(*, customer, offer_detail, business_user_id=None):
     of leaving it pointing at a row that no longer exists. Raises OfferDetail.DoesNotExist when there is no
     such package, and WrongBusinessUser when `business_user_id` is given and is not the package's owner.
     """
-    package = OfferDetail.objects.select_for_update(of=("self",)).select_related("offer").get(pk=offer_detail.pk)
-    if business_user_id is not None and business_user_id != package.offer.user_id:
+    pk = lookup_id(offer_detail.pk)
+    package = LOCKED_PACKAGE.first(pk) if pk is not None else None
+    if package is None:
+        raise OfferDetail.DoesNotExist
+    owner_id = package.pop("offer__user_id")
+    if business_user_id is not None and business_user_id != owner_id:
         raise WrongBusinessUser
     return Order.objects.create(
         customer_user=customer,
-        business_user_id=package.offer.user_id,
-        offer_detail=package,
-        **package_snapshot(package),
+        business_user_id=owner_id,
+        offer_detail_id=package.pop("id"),
+        **package,
     )

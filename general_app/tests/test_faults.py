@@ -90,7 +90,7 @@ class InProcessFaultTests(CoderrTestCase):
 
         with (
             mock.patch(
-                "rest_framework.authentication.TokenAuthentication.authenticate_credentials",
+                "general_app.authentication.TOKEN_WITH_USER.rows",
                 side_effect=OperationalError(SECRET_TEXT),
             ),
             self.assertLogs(level="WARNING"),

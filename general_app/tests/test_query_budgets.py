@@ -151,11 +151,11 @@ REGISTRATION = (
     ),
 )
 OFFER_PAGE = (
-    "SELECT COUNT(*) of the filtered offers (paginator)",
+    "SELECT COUNT(*) of the filtered offers (paginator; no join)",
     "SELECT the page of offers joined with their creators",
-    "SELECT the package ids of the page (prefetch)",
+    "SELECT the package ids of the page",
 )
-OFFER = ("SELECT the offer joined with its creator", "SELECT its package ids (prefetch)")
+OFFER = ("SELECT the offer joined with its creator", "SELECT its package ids")
 OFFER_ANSWER = ("SELECT the offer as now stored", "SELECT its packages (prefetch)")
 PACKAGE = ("SELECT the package",)
 STATISTICS = ("SELECT the review count and rating sum, the business users and the offers (one statement)",)
@@ -259,21 +259,22 @@ BUDGETS = [
     Budget("GET", "api/offerdetails/<int:pk>/", "customer", (TOKEN, *PACKAGE),
            lambda t: f"/api/offerdetails/{t.package.pk}/"),
     # Orders
-    Budget("GET", "api/orders/", "customer", in_request(TOKEN, "SELECT the orders the caller takes part in"),
+    # The collection route runs outside the request transaction: order_create() is the only write.
+    Budget("GET", "api/orders/", "customer", (TOKEN, "SELECT the orders the caller takes part in"),
            lambda t: "/api/orders/", listed=(1, 30)),
-    Budget("GET", "api/orders/", "business", in_request(TOKEN, "SELECT the orders the caller takes part in"),
+    Budget("GET", "api/orders/", "business", (TOKEN, "SELECT the orders the caller takes part in"),
            lambda t: "/api/orders/", listed=(1, 30)),
     Budget("POST", "api/orders/", "customer",
-           in_request(TOKEN,
-                      *atomic("order_create()", "SELECT the package joined with its offer FOR UPDATE",
-                              "INSERT the order with the package snapshot"),
-                      "SELECT the order as now stored"),
+           (TOKEN,
+            *atomic("order_create()", "SELECT the package joined with its offer FOR UPDATE",
+                    "INSERT the order with the package snapshot"),
+            "SELECT the order as now stored"),
            lambda t: "/api/orders/", lambda t: {"offer_detail_id": t.package.pk}, status=201),
     Budget("POST", "api/orders/", "customer",
-           in_request(TOKEN,
-                      *atomic("order_create()", "SELECT the package joined with its offer FOR UPDATE (owner check)",
-                              "INSERT the order with the package snapshot"),
-                      "SELECT the order as now stored"),
+           (TOKEN,
+            *atomic("order_create()", "SELECT the package joined with its offer FOR UPDATE (owner check)",
+                    "INSERT the order with the package snapshot"),
+            "SELECT the order as now stored"),
            lambda t: "/api/orders/", lambda t: {"offer_detail_id": t.package.pk, "business_user_id": t.business.pk},
            status=201, case="with business_user_id"),
     Budget("GET", "api/orders/<int:pk>/", "customer",

@@ -6,13 +6,19 @@ from rest_framework.request import Request
 
 from general_app.representation import serialized_rows
 from general_app.testing import CoderrTestCase, image_upload, make_offer
-from offer_app.api.representations import offer_representations, offers_for_display, packages_for_display
+from offer_app.api.representations import (
+    OFFER_BY_ID,
+    PACKAGE_BY_ID,
+    OfferListing,
+    offer_representations,
+    offers_for_display,
+)
 from offer_app.api.serializers import OfferDetailSerializer, OfferSerializer
 from offer_app.models import Offer, OfferDetail
 from order_app.api.serializers import OrderSerializer
 from order_app.models import Order
 from order_app.services import order_create
-from profile_app.api.representations import profile_rows
+from profile_app.api.representations import PROFILE_OF_USER, profile_rows, profile_values, profiles_of_type
 from profile_app.api.serializers import ProfileListSerializer, ProfileSerializer
 from profile_app.models import Profile
 from reviews_app.api.serializers import ReviewSerializer
@@ -39,10 +45,21 @@ class OfferRepresentationTests(CoderrTestCase):
         self.assertEqual(as_json(offer_representations(offers_for_display(), self.request)), as_json(expected))
         self.assertIn(b"http://testserver/media/", as_json(expected))
 
+    def test_every_read_path_of_the_list_and_detail_matches_the_offer_serializer(self):
+        offers = Offer.objects.select_related("user").prefetch_related("details").order_by("-updated_at", "-id")
+        expected = [as_json(OfferSerializer(offer, context={"request": self.request}).data) for offer in offers]
+        unfiltered = OfferListing()[0:6]  # prepared statements
+        filtered = OfferListing(Offer.objects.order_by("-updated_at", "-id"))[0:6]  # the filtered list's ORM path
+        single = [OFFER_BY_ID.first(offer.pk) for offer in offers]
+
+        for rows in (unfiltered, filtered, single):
+            with self.subTest(rows=rows):
+                self.assertEqual([as_json(o) for o in offer_representations(rows, self.request)], expected)
+
     def test_packages_read_with_values_match_the_package_serializer(self):
         for package in OfferDetail.objects.all():
             with self.subTest(package=package.offer_type):
-                row = packages_for_display().get(pk=package.pk)
+                row = PACKAGE_BY_ID.first(package.pk)
                 self.assertEqual(as_json(row), as_json(OfferDetailSerializer(package).data))
 
 
@@ -79,6 +96,22 @@ class FlatRepresentationTests(CoderrTestCase):
         for serializer_class in (ProfileSerializer, ProfileListSerializer):
             with self.subTest(serializer_class.__name__):
                 expected = serializer_class(profiles, many=True, context=context).data
-                rows = profile_rows(profiles, self.request, serializer_class.Meta.fields)
+                rows = profile_rows(
+                    profile_values(profiles, serializer_class.Meta.fields), self.request, serializer_class.Meta.fields
+                )
                 self.assertEqual(as_json(rows), as_json(expected))
         self.assertIn(b"http://testserver/media/profile_images/", as_json(rows))
+
+    def test_the_prepared_profile_reads_match_the_profile_serializers(self):
+        context = {"request": self.request}
+        for user in (self.customer, self.business):
+            with self.subTest(user=user.type):
+                expected = ProfileListSerializer(
+                    Profile.objects.filter(user__type=user.type), many=True, context=context
+                )
+                listed = profile_rows(
+                    profiles_of_type(user.type).rows(), self.request, ProfileListSerializer.Meta.fields
+                )
+                self.assertEqual(as_json(listed), as_json(expected.data))
+                one = profile_rows([PROFILE_OF_USER.first(user.pk)], self.request, ProfileSerializer.Meta.fields)
+                self.assertEqual(as_json(one[0]), as_json(ProfileSerializer(user.profile, context=context).data))

@@ -8,6 +8,7 @@ import functools
 
 from django.urls import reverse
 
+from general_app.prepared import PreparedQuery
 from general_app.representation import media_url
 from offer_app.api.filters import DEFAULT_ORDERING
 from offer_app.api.serializers import OfferDetailSerializer
@@ -17,28 +18,52 @@ OFFER_COLUMNS = ("id", "user", "title", "image", "description", "created_at", "u
 CREATOR_COLUMNS = {"first_name": "user__first_name", "last_name": "user__last_name", "username": "user__username"}
 
 
-@functools.cache
-def _prepared_offers():
-    # Resolving values() costs more than the query it builds runs; done once per process, cloned per use.
-    return Offer.objects.order_by(*DEFAULT_ORDERING).values(
-        *OFFER_COLUMNS, "min_price", "min_delivery_time", *CREATOR_COLUMNS.values()
+def offers_for_display(offers=None):
+    """Offers as the list and the detail show them: one row each, the creator's names joined."""
+    if offers is None:
+        offers = Offer.objects.order_by(*DEFAULT_ORDERING)
+    return offers.values(*OFFER_COLUMNS, "min_price", "min_delivery_time", *CREATOR_COLUMNS.values())
+
+
+# The unfiltered list's pages and the single offer: the hot reads, compiled once (general_app.prepared).
+OFFER_BY_ID = PreparedQuery(lambda pk: offers_for_display(Offer.objects.filter(pk=pk)), int)
+PACKAGE_BY_ID = PreparedQuery(
+    lambda pk: OfferDetail.objects.filter(pk=pk).values(*OfferDetailSerializer.Meta.fields), int
+)
+
+
+@functools.lru_cache(maxsize=128)
+def _offers_page(offset, limit):
+    return PreparedQuery(lambda: offers_for_display()[offset : offset + limit])
+
+
+@functools.cache  # one per page size: at most max_page_size of them
+def _package_links_of(count):
+    return PreparedQuery(
+        lambda *ids: OfferDetail.objects.filter(offer_id__in=ids).order_by().values("offer_id", "id", "offer_type"),
+        *[int] * count,
     )
 
 
-def offers_for_display():
-    """Offers as the list and the detail show them: one row each, the creator's names joined."""
-    return _prepared_offers().all()
+class OfferListing:
+    """What the list's paginator pages through: `count()` and slices of `offers_for_display()` rows.
 
+    `offers` is the (filtered, ordered) Offer queryset. Counting it needs no join with the creators, and
+    the unfiltered list, which the frontend asks for most, runs prepared statements.
+    """
 
-@functools.cache
-def _prepared_packages():
-    # Every field of OfferDetailSerializer is a column, so values() gives its output.
-    return OfferDetail.objects.values(*OfferDetailSerializer.Meta.fields)
+    def __init__(self, offers=None):
+        self.offers = offers
 
+    def count(self):
+        return (Offer.objects if self.offers is None else self.offers).count()
 
-def packages_for_display():
-    """Packages as GET /api/offerdetails/{id}/ shows them (OfferDetailSerializer's fields are all columns)."""
-    return _prepared_packages().all()
+    def __getitem__(self, page):
+        if page.stop <= page.start:
+            return []
+        if self.offers is None:
+            return _offers_page(page.start, page.stop - page.start).rows()
+        return list(offers_for_display(self.offers)[page])
 
 
 def package_url_prefix(request):
@@ -52,10 +77,12 @@ def package_links(offer_ids, request):
     Sorted here rather than by the database: three rows per offer, and the ORDER BY CASE costs more.
     """
     prefix = package_url_prefix(request)
-    rows = OfferDetail.objects.filter(offer_id__in=offer_ids).order_by().values_list("offer_id", "id", "offer_type")
     links = {offer_id: [] for offer_id in offer_ids}
-    for offer_id, package_id, _type in sorted(rows, key=lambda row: (row[0], PACKAGE_TYPES.index(row[2]))):
-        links[offer_id].append({"id": package_id, "url": f"{prefix}{package_id}/"})
+    if not links:
+        return links
+    rows = _package_links_of(len(links)).rows(*links)
+    for row in sorted(rows, key=lambda row: (row["offer_id"], PACKAGE_TYPES.index(row["offer_type"]))):
+        links[row["offer_id"]].append({"id": row["id"], "url": f"{prefix}{row['id']}/"})
     return links
 
 

@@ -1,20 +1,22 @@
 """Offers: the public list and detail, create for business users, edit and delete for the owner; packages."""
 
+from django.http import Http404
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, OpenApiRequest, OpenApiResponse, extend_schema, extend_schema_view
 from rest_framework import mixins, status, viewsets
-from rest_framework.generics import RetrieveAPIView, get_object_or_404
+from rest_framework.generics import RetrieveAPIView
 from rest_framework.permissions import AllowAny, IsAuthenticated
 from rest_framework.response import Response
 
 from auth_app.api.permissions import IsBusinessUser
 from general_app.authentication import LenientTokenAuthentication
+from general_app.prepared import lookup_id
 from general_app.schema import DETAIL, ERROR_400, ERROR_401, ERROR_403, ERROR_404, ERROR_429
 from general_app.transactions import outside_request_transaction
-from offer_app.api.filters import OfferFilter
+from offer_app.api.filters import DEFAULT_ORDERING, OfferFilter
 from offer_app.api.pagination import OfferPagination
 from offer_app.api.permissions import IsOfferOwner
-from offer_app.api.representations import offer_representations, offers_for_display, packages_for_display
+from offer_app.api.representations import OFFER_BY_ID, PACKAGE_BY_ID, OfferListing, offer_representations
 from offer_app.api.serializers import (
     OfferDetailSerializer,
     OfferSerializer,
@@ -131,26 +133,33 @@ class OfferViewSet(
         return [IsAuthenticated(), IsOfferOwner()]
 
     def get_queryset(self):
-        if self.action in ("list", "retrieve"):
-            return offers_for_display()
+        if self.action == "list":
+            return Offer.objects.order_by(*DEFAULT_ORDERING)
         # No packages prefetched for an edit: only an edit that sends packages reads them (once, to match
         # them by type), and the frontend's image upload sends none.
         return Offer.objects.all()
 
     def filter_queryset(self, queryset):
-        # The list's parameters filter the list only, never the lookup of one offer. The frontend sends every
-        # parameter, mostly empty; when all are empty the filter set (a form built per request) has nothing
-        # to do and the default ordering of get_queryset() stands.
-        if self.action != "list" or not any(self.request.query_params.get(name) for name in OfferFilter.base_filters):
+        # The list's parameters filter the list only, never the lookup of one offer.
+        if self.action != "list":
             return queryset
         return super().filter_queryset(queryset)
 
     def list(self, request):
-        page = self.paginate_queryset(self.filter_queryset(self.get_queryset()))
+        # The frontend sends every parameter, mostly empty; when all are empty the filter set (a form built
+        # per request) has nothing to do, and the listing runs its prepared statements.
+        if any(request.query_params.get(name) for name in OfferFilter.base_filters):
+            listing = OfferListing(self.filter_queryset(self.get_queryset()))
+        else:
+            listing = OfferListing()
+        page = self.paginate_queryset(listing)
         return self.get_paginated_response(offer_representations(page, request))
 
     def retrieve(self, request, pk=None):
-        return Response(offer_representations([self.get_object()], request)[0])
+        offer = OFFER_BY_ID.first(pk) if (pk := lookup_id(pk)) is not None else None
+        if offer is None:
+            raise Http404
+        return Response(offer_representations([offer], request)[0])
 
     def create(self, request):
         serializer = OfferWriteSerializer(data=request.data)
@@ -188,5 +197,7 @@ class OfferDetailView(RetrieveAPIView):
     serializer_class = OfferDetailSerializer
 
     def retrieve(self, request, pk=None):
-        package = get_object_or_404(packages_for_display(), pk=pk)
+        package = PACKAGE_BY_ID.first(pk) if (pk := lookup_id(pk)) is not None else None
+        if package is None:
+            raise Http404
         return Response(package)

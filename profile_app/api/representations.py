@@ -1,6 +1,11 @@
 """Profiles read with values() (see general_app.representation); ProfileSerializer stays the definition."""
 
+import functools
+
+from general_app.prepared import PreparedQuery
 from general_app.representation import media_url
+from profile_app.api.serializers import ProfileListSerializer, ProfileSerializer
+from profile_app.models import Profile
 
 # The flat shape's fields that live on the user.
 USER_COLUMNS = {
@@ -12,10 +17,18 @@ USER_COLUMNS = {
 }
 
 
-def profile_rows(profiles, request, fields):
-    """`profiles` (a Profile queryset) with the given fields of the flat shape, as ProfileSerializer shows them."""
-    columns = {field: USER_COLUMNS.get(field, field) for field in fields}
-    rows = profiles.values(*columns.values())
+def _columns(fields):
+    return {field: USER_COLUMNS.get(field, field) for field in fields}
+
+
+def profile_values(profiles, fields):
+    """`profiles` (a Profile queryset) as values() rows with the columns of the given fields of the flat shape."""
+    return profiles.values(*_columns(fields).values())
+
+
+def profile_rows(rows, request, fields):
+    """Rows of `profile_values()` with the given fields, as ProfileSerializer shows them."""
+    columns = _columns(fields)
     return [
         {
             field: media_url(request, row[column]) if field == "file" else row[column]
@@ -23,3 +36,19 @@ def profile_rows(profiles, request, fields):
         }
         for row in rows
     ]
+
+
+# The two hot reads, compiled once (general_app.prepared).
+PROFILE_OF_USER = PreparedQuery(
+    lambda user_id: profile_values(Profile.objects.filter(user_id=user_id), ProfileSerializer.Meta.fields), int
+)
+
+
+@functools.cache
+def profiles_of_type(user_type):
+    """The list of one user type's profiles, ordered by user id."""
+    return PreparedQuery(
+        lambda: profile_values(
+            Profile.objects.filter(user__type=user_type).order_by("user_id"), ProfileListSerializer.Meta.fields
+        )
+    )

@@ -14,7 +14,7 @@ from auth_app.api.serializers import EMAIL_TAKEN
 from general_app.schema import ERROR_400, ERROR_401, ERROR_403, ERROR_404, ERROR_429
 from general_app.transactions import outside_request_transaction
 from profile_app.api.permissions import IsProfileOwnerOrReadOnly
-from profile_app.api.representations import profile_rows
+from profile_app.api.representations import PROFILE_OF_USER, profile_rows, profiles_of_type
 from profile_app.api.serializers import ProfileListSerializer, ProfileSerializer
 from profile_app.models import Profile
 
@@ -52,11 +52,10 @@ class ProfileDetailView(generics.GenericAPIView):
     )
     def get(self, request, user_id):
         # Every authenticated user may read any profile: no object permission to check, one query.
-        profiles = Profile.objects.filter(user_id=user_id) if user_id <= MAX_ID else Profile.objects.none()
-        rows = profile_rows(profiles, request, ProfileSerializer.Meta.fields)
-        if not rows:
+        row = PROFILE_OF_USER.first(user_id) if user_id <= MAX_ID else None
+        if row is None:
             raise NotFound(PROFILE_NOT_FOUND)
-        return Response(rows[0])
+        return Response(profile_rows([row], request, ProfileSerializer.Meta.fields)[0])
 
     @extend_schema(
         summary="Edit your own profile (JSON, or multipart with an optional `file` image)",
@@ -96,13 +95,12 @@ class ProfileListView(generics.ListAPIView):
     """The profiles of one user type, ordered by user id."""
 
     serializer_class = ProfileListSerializer
+    queryset = Profile.objects.none()  # for the schema; the rows come from profiles_of_type()
     user_type = None
 
-    def get_queryset(self):
-        return Profile.objects.filter(user__type=self.user_type).order_by("user_id")
-
     def list(self, request, *args, **kwargs):
-        return Response(profile_rows(self.get_queryset(), request, ProfileListSerializer.Meta.fields))
+        rows = profiles_of_type(self.user_type).rows()
+        return Response(profile_rows(rows, request, ProfileListSerializer.Meta.fields))
 
 
 @extend_schema(

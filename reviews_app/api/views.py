@@ -11,6 +11,7 @@ from general_app.representation import serialized_rows
 from general_app.schema import ERROR_400, ERROR_401, ERROR_403, ERROR_404, ERROR_429
 from reviews_app.api.filters import ReviewFilter
 from reviews_app.api.permissions import IsReviewAuthorOrReadOnly
+from reviews_app.api.representations import prepared_review_rows
 from reviews_app.api.serializers import ALREADY_REVIEWED, ReviewCreateSerializer, ReviewSerializer
 from reviews_app.models import Review
 
@@ -39,7 +40,10 @@ class ReviewListCreateView(generics.ListCreateAPIView):
         return ReviewCreateSerializer if self.request.method == "POST" else ReviewSerializer
 
     def list(self, request, *args, **kwargs):
-        return Response(serialized_rows(self.filter_queryset(self.get_queryset()), ReviewSerializer))
+        rows = prepared_review_rows(request.query_params)
+        if rows is None:
+            rows = serialized_rows(self.filter_queryset(self.get_queryset()), ReviewSerializer)
+        return Response(rows)
 
     def create(self, request, *args, **kwargs):
         serializer = self.get_serializer(data=request.data)
