@@ -17,6 +17,7 @@ compiling says so. LIMIT and OFFSET are written into Django's SQL, so a slice is
 """
 
 from dataclasses import dataclass
+from decimal import Decimal
 
 from django.core.exceptions import EmptyResultSet, ImproperlyConfigured
 from django.db import DEFAULT_DB_ALIAS, connections
@@ -28,7 +29,19 @@ from django.db import DEFAULT_DB_ALIAS, connections
 _STAND_INS = {
     int: lambda index: 2_147_480_000 + index,
     str: lambda index: f"prepared%parameter_{index}\\",
+    Decimal: lambda index: Decimal("21474800.01") + index,
 }
+
+
+class Contains:
+    """The parameter type of a `contains`/`icontains` lookup's value: bound as the ORM binds it, escaped and in %."""
+
+    @staticmethod
+    def bound(value, connection):
+        return f"%{connection.ops.prep_for_like_query(value)}%"
+
+
+_STAND_INS[Contains] = _STAND_INS[str]
 
 
 @dataclass(frozen=True)
@@ -43,10 +56,14 @@ class _Compiled:
 class PreparedQuery:
     """A values() queryset with typed parameters, compiled once per database alias."""
 
+    counts = False
+
     def __init__(self, build, *types):
         unsupported = [t for t in types if t not in _STAND_INS]
         if unsupported:
-            raise ImproperlyConfigured(f"PreparedQuery parameters must be int or str, not {unsupported}.")
+            raise ImproperlyConfigured(
+                f"PreparedQuery parameters must be int, str, Decimal or Contains, not {unsupported}."
+            )
         self.build = build
         self.types = types
         self._compiled = {}
@@ -57,6 +74,9 @@ class PreparedQuery:
             raise TypeError(f"expected {len(self.types)} arguments, got {len(args)}")
         compiled = self._compiled.get(using) or self._compile(using)
         connection = connections[using]
+        args = [
+            kind.bound(arg, connection) if kind is Contains else arg for kind, arg in zip(self.types, args, strict=True)
+        ]
         params = [value if index is None else args[index] for index, value in compiled.params]
         with connection.cursor() as cursor:
             cursor.execute(compiled.sql, params)
@@ -82,6 +102,10 @@ class PreparedQuery:
     def _compile(self, using):
         stand_ins = [_STAND_INS[kind](index) for index, kind in enumerate(self.types)]
         queryset = self.build(*stand_ins)
+        connection = connections[using]
+        stand_ins = [
+            kind.bound(s, connection) if kind is Contains else s for kind, s in zip(self.types, stand_ins, strict=True)
+        ]
         query = queryset.query
         if not query.selected or query.extra_select:
             raise ImproperlyConfigured("PreparedQuery needs a values() queryset.")
@@ -100,13 +124,16 @@ class PreparedQuery:
             raise ImproperlyConfigured(
                 f"PreparedQuery parameters {sorted(missing)} are not bound as given (the ORM rewrote them)."
             )
-        names = tuple(query.selected)
-        columns = [select[0] for select in compiler.select[: compiler.col_count]]
-        converters = tuple(
-            (position, tuple(functions), expression)
-            for position, (functions, expression) in compiler.get_converters(columns).items()
-        )
-        compiled = _Compiled(sql, tuple(params), names, converters)
+        if self.counts:
+            compiled = _Compiled(f"SELECT COUNT(*) FROM ({sql}) counted", tuple(params), ("count",), ())
+        else:
+            names = tuple(query.selected)
+            columns = [select[0] for select in compiler.select[: compiler.col_count]]
+            converters = tuple(
+                (position, tuple(functions), expression)
+                for position, (functions, expression) in compiler.get_converters(columns).items()
+            )
+            compiled = _Compiled(sql, tuple(params), names, converters)
         self._compiled[using] = compiled
         return compiled
 
@@ -121,3 +148,12 @@ def lookup_id(value):
     except (TypeError, ValueError):
         return None
     return number if -(2**63) <= number < 2**63 else None
+
+
+class PreparedCount(PreparedQuery):
+    """The number of rows of a values() queryset (give it `.order_by().values("pk")`): `count(*args)`."""
+
+    counts = True
+
+    def count(self, *args, using=DEFAULT_DB_ALIAS):
+        return self.rows(*args, using=using)[0]["count"]

@@ -327,7 +327,7 @@ class PreparedQueryMisuseTests(PreparedQueryTestCase):
 
     def test_unsupported_parameter_types_are_refused_at_construction(self):
         build = lambda value: Offer.objects.filter(pk=value).values("id")  # noqa: E731
-        for kind in (float, Decimal, bool, bytes, datetime, object):
+        for kind in (float, bool, bytes, datetime, object):
             with self.subTest(kind=kind.__name__), self.assertRaises(ImproperlyConfigured):
                 PreparedQuery(build, kind)
         with self.assertRaises(ImproperlyConfigured):

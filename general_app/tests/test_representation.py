@@ -1,5 +1,6 @@
 """The fast read paths (general_app.representation and each app's) answer exactly what their serializers do."""
 
+from django.http import QueryDict
 from django.test import RequestFactory
 from rest_framework.renderers import JSONRenderer
 from rest_framework.request import Request
@@ -12,6 +13,7 @@ from offer_app.api.representations import (
     OfferListing,
     offer_representations,
     offers_for_display,
+    prepared_filters,
 )
 from offer_app.api.serializers import OfferDetailSerializer, OfferSerializer
 from offer_app.models import Offer, OfferDetail
@@ -48,8 +50,8 @@ class OfferRepresentationTests(CoderrTestCase):
     def test_every_read_path_of_the_list_and_detail_matches_the_offer_serializer(self):
         offers = Offer.objects.select_related("user").prefetch_related("details").order_by("-updated_at", "-id")
         expected = [as_json(OfferSerializer(offer, context={"request": self.request}).data) for offer in offers]
-        unfiltered = OfferListing()[0:6]  # prepared statements
-        filtered = OfferListing(Offer.objects.order_by("-updated_at", "-id"))[0:6]  # the filtered list's ORM path
+        unfiltered = OfferListing(prepared_filters(QueryDict()))[0:6]  # prepared statements
+        filtered = OfferListing(offers=Offer.objects.order_by("-updated_at", "-id"))[0:6]  # the filter set's path
         single = [OFFER_BY_ID.first(offer.pk) for offer in offers]
 
         for rows in (unfiltered, filtered, single):

@@ -5,12 +5,15 @@ the same JSON.
 """
 
 import functools
+import re
+from decimal import Decimal
 
+from django.db.models import Q
 from django.urls import reverse
 
-from general_app.prepared import PreparedQuery
+from general_app.prepared import Contains, PreparedCount, PreparedQuery
 from general_app.representation import media_url
-from offer_app.api.filters import DEFAULT_ORDERING
+from offer_app.api.filters import DEFAULT_ORDERING, ORDERINGS
 from offer_app.api.serializers import OfferDetailSerializer
 from offer_app.models import PACKAGE_TYPES, Offer, OfferDetail
 
@@ -32,9 +35,67 @@ PACKAGE_BY_ID = PreparedQuery(
 )
 
 
-@functools.lru_cache(maxsize=128)
-def _offers_page(offset, limit):
-    return PreparedQuery(lambda: offers_for_display()[offset : offset + limit])
+# The list's filters as prepared statements take them: parameter -> (lookup, parameter type, accepted text).
+# Only plain values are read here (ids and day counts that fit the columns, prices with at most two
+# decimals); anything else, valid or not, goes through OfferFilter, which stays the definition.
+PREPARED_FILTERS = {
+    "creator_id": ("user_id", int, re.compile(r"[0-9]{1,18}")),
+    "min_price": ("min_price__gte", Decimal, re.compile(r"[0-9]{1,8}(\.[0-9]{1,2})?")),
+    "max_price": ("min_price__lte", Decimal, re.compile(r"[0-9]{1,8}(\.[0-9]{1,2})?")),
+    "max_delivery_time": ("min_delivery_time__lte", int, re.compile(r"[0-9]{1,9}")),
+}
+TYPES = {"search": Contains} | {name: kind for name, (_lookup, kind, _text) in PREPARED_FILTERS.items()}
+
+
+def prepared_filters(params):
+    """The list's query parameters as (filter names, arguments, ordering) for prepared statements, or None.
+
+    None means OfferFilter must read them. Empty parameters mean no filter, as there.
+    """
+    names, args = [], []
+    search = params.get("search", "").strip()  # the filter's form field strips too
+    if search:
+        if "\x00" in search:  # the form refuses it (400)
+            return None
+        names.append("search")
+        args.append(search)
+    for name, (_lookup, kind, text) in PREPARED_FILTERS.items():
+        value = params.get(name, "")
+        if value:
+            if not text.fullmatch(value):
+                return None
+            names.append(name)
+            args.append(kind(value))
+    ordering = params.get("ordering", "") or "-updated_at"
+    if ordering not in ORDERINGS:
+        return None
+    return tuple(names), args, ordering
+
+
+def _filtered(names, args, ordering):
+    offers = Offer.objects.order_by(*ORDERINGS[ordering])
+    for name, arg in zip(names, args, strict=True):
+        if name == "search":
+            offers = offers.filter(Q(title__icontains=arg) | Q(description__icontains=arg))
+        else:
+            offers = offers.filter(**{PREPARED_FILTERS[name][0]: arg})
+    return offers
+
+
+@functools.lru_cache(maxsize=256)
+def _count(names):
+    return PreparedCount(lambda *args: _filtered(names, args, "-updated_at").order_by().values("pk"), *_types(names))
+
+
+@functools.lru_cache(maxsize=256)
+def _page(names, ordering, offset, limit):
+    return PreparedQuery(
+        lambda *args: offers_for_display(_filtered(names, args, ordering))[offset : offset + limit], *_types(names)
+    )
+
+
+def _types(names):
+    return [TYPES[name] for name in names]
 
 
 @functools.cache  # one per page size: at most max_page_size of them
@@ -48,22 +109,27 @@ def _package_links_of(count):
 class OfferListing:
     """What the list's paginator pages through: `count()` and slices of `offers_for_display()` rows.
 
-    `offers` is the (filtered, ordered) Offer queryset. Counting it needs no join with the creators, and
-    the unfiltered list, which the frontend asks for most, runs prepared statements.
+    Either prepared statements for `prepared_filters()`'s (names, args, ordering), or the Offer queryset
+    OfferFilter filtered and ordered. Counting needs no join with the creators either way.
     """
 
-    def __init__(self, offers=None):
+    def __init__(self, prepared=None, *, offers=None):
+        self.prepared = prepared
         self.offers = offers
 
     def count(self):
-        return (Offer.objects if self.offers is None else self.offers).count()
+        if self.offers is not None:
+            return self.offers.count()
+        names, args, _ordering = self.prepared
+        return _count(names).count(*args)
 
     def __getitem__(self, page):
         if page.stop <= page.start:
             return []
-        if self.offers is None:
-            return _offers_page(page.start, page.stop - page.start).rows()
-        return list(offers_for_display(self.offers)[page])
+        if self.offers is not None:
+            return list(offers_for_display(self.offers)[page])
+        names, args, ordering = self.prepared
+        return _page(names, ordering, page.start, page.stop - page.start).rows(*args)
 
 
 def package_url_prefix(request):

@@ -16,7 +16,13 @@ from general_app.transactions import outside_request_transaction
 from offer_app.api.filters import DEFAULT_ORDERING, OfferFilter
 from offer_app.api.pagination import OfferPagination
 from offer_app.api.permissions import IsOfferOwner
-from offer_app.api.representations import OFFER_BY_ID, PACKAGE_BY_ID, OfferListing, offer_representations
+from offer_app.api.representations import (
+    OFFER_BY_ID,
+    PACKAGE_BY_ID,
+    OfferListing,
+    offer_representations,
+    prepared_filters,
+)
 from offer_app.api.serializers import (
     OfferDetailSerializer,
     OfferSerializer,
@@ -146,12 +152,13 @@ class OfferViewSet(
         return super().filter_queryset(queryset)
 
     def list(self, request):
-        # The frontend sends every parameter, mostly empty; when all are empty the filter set (a form built
-        # per request) has nothing to do, and the listing runs its prepared statements.
-        if any(request.query_params.get(name) for name in OfferFilter.base_filters):
-            listing = OfferListing(self.filter_queryset(self.get_queryset()))
+        # The parameters the frontend sends (mostly empty, plain values otherwise) run as prepared
+        # statements; anything else goes through the filter set, which validates it (400) or applies it.
+        prepared = prepared_filters(request.query_params)
+        if prepared is None:
+            listing = OfferListing(offers=self.filter_queryset(self.get_queryset()))
         else:
-            listing = OfferListing()
+            listing = OfferListing(prepared)
         page = self.paginate_queryset(listing)
         return self.get_paginated_response(offer_representations(page, request))
 
