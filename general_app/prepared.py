@@ -47,7 +47,8 @@ _STAND_INS[Contains] = _STAND_INS[str]
 @dataclass(frozen=True)
 class _Compiled:
     sql: str
-    # Per bound value: the index of the caller's argument, or None and the constant to bind.
+    # Per bound value: the index of the caller's argument and the type the ORM wrapped it in (psycopg's
+    # Int4 for an integer column on PostgreSQL, else the plain type), or None and the constant to bind.
     params: tuple[tuple[int | None, object], ...]
     names: tuple[str, ...]
     converters: tuple[tuple[int, tuple, object], ...]
@@ -77,7 +78,7 @@ class PreparedQuery:
         args = [
             kind.bound(arg, connection) if kind is Contains else arg for kind, arg in zip(self.types, args, strict=True)
         ]
-        params = [value if index is None else args[index] for index, value in compiled.params]
+        params = [value if index is None else value(args[index]) for index, value in compiled.params]
         with connection.cursor() as cursor:
             cursor.execute(compiled.sql, params)
             fetched = cursor.fetchall()
@@ -116,9 +117,9 @@ class PreparedQuery:
             raise ImproperlyConfigured("PreparedQuery parameters must be values their columns can hold.") from None
         params, found = [], set()
         for value in bound:
-            index = next((i for i, s in enumerate(stand_ins) if type(value) is type(s) and value == s), None)
+            index = next((i for i, s in enumerate(stand_ins) if isinstance(value, type(s)) and value == s), None)
             found.add(index)
-            params.append((index, value))
+            params.append((index, value if index is None else type(value)))
         missing = set(range(len(stand_ins))) - found
         if missing:
             raise ImproperlyConfigured(
