@@ -1,5 +1,7 @@
 """Token authentication: one prepared statement per request, and a lenient variant for public endpoints."""
 
+import functools
+
 from django.contrib.auth import get_user_model
 from django.db import DEFAULT_DB_ALIAS
 from django.utils.translation import gettext_lazy as _
@@ -10,10 +12,11 @@ from rest_framework.exceptions import AuthenticationFailed
 from general_app.prepared import PreparedQuery
 
 
+@functools.cache  # the models' fields do not change at run time; the token lookup is on every request
 def _token_and_user_columns():
     user_columns = [field.attname for field in get_user_model()._meta.concrete_fields]
     token_columns = [field.attname for field in Token._meta.concrete_fields]
-    return token_columns, user_columns
+    return tuple(token_columns), tuple(user_columns)
 
 
 def _token_with_user(key):

@@ -10,10 +10,11 @@ compares them).
     package = PreparedQuery(lambda pk: OfferDetail.objects.filter(pk=pk).values("id", "title"), int)
     package.rows(7)    # [{"id": 7, "title": "Basic"}] or []
 
-The parameters are declared by type; the builder is called once with stand-in values of those types,
-and each place the compiled statement binds a stand-in is bound to the caller's value instead. A
-parameter the ORM rewrites before binding it (`icontains` wraps it in `%`) cannot be found again, and
-compiling says so. LIMIT and OFFSET are written into Django's SQL, so a slice is part of the query.
+The parameters are declared by type (int, str, Decimal, or `Contains` for the value of a
+`contains`/`icontains` lookup, which the ORM escapes and wraps in `%`); the builder is called once with
+stand-in values of those types, and each place the compiled statement binds a stand-in is bound to the
+caller's value instead. Any other parameter the ORM rewrites before binding it cannot be found again,
+and compiling says so. LIMIT and OFFSET are written into Django's SQL, so a slice is part of the query.
 """
 
 from dataclasses import dataclass
