@@ -1,9 +1,13 @@
-"""Admin for accounts: Django's user admin with the Coderr account type."""
+"""Admin for accounts (Django's user admin with the Coderr account type) and their API tokens."""
 
 from django import forms
 from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin
 from django.contrib.auth.forms import AdminUserCreationForm, UserChangeForm
+
+# Imported first so that DRF's TokenAdmin is registered before it is replaced below.
+from rest_framework.authtoken.admin import TokenAdmin
+from rest_framework.authtoken.models import TokenProxy
 
 from auth_app.api.serializers import EMAIL_TAKEN, USERNAME_TAKEN
 from auth_app.models import User
@@ -63,3 +67,23 @@ class CoderrUserAdmin(UserAdmin):
     search_fields = ("username", "email", "first_name", "last_name")
     ordering = ("username",)
     readonly_fields = ("last_login", "date_joined")
+
+
+admin.site.unregister(TokenProxy)
+
+
+@admin.register(TokenProxy)
+class CoderrTokenAdmin(TokenAdmin):
+    list_display = ("key", "user", "user__type", "created")
+    list_filter = ("user__type", "created")
+    list_select_related = ("user",)
+    search_fields = ("user__username", "user__email")
+    search_help_text = "Username or email"
+    autocomplete_fields = ("user",)
+
+    def get_fields(self, request, obj=None):
+        return ("user", "key", "created") if obj else ("user",)
+
+    def get_readonly_fields(self, request, obj=None):
+        # A token is revoked by deleting it; moving a key to another account is never what an admin means.
+        return ("user", "key", "created") if obj else ()

@@ -38,6 +38,7 @@ INSTALLED_APPS = [
     "rest_framework.authtoken",
     "drf_spectacular",
     "drf_spectacular_sidecar",
+    "core",
     "general_app",
     "auth_app",
     "profile_app",
@@ -47,9 +48,9 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
-    "general_app.middleware.JsonErrorMiddleware",
-    "general_app.middleware.RequestBodyLimitMiddleware",
-    "general_app.middleware.ReadOnlyRequestMiddleware",
+    "core.api.middleware.JsonErrorMiddleware",
+    "core.api.middleware.RequestBodyLimitMiddleware",
+    "core.db.sqlite_backend.middleware.ReadOnlyRequestMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "corsheaders.middleware.CorsMiddleware",
@@ -90,10 +91,10 @@ DATABASES = {
 }
 DATABASES["default"]["ATOMIC_REQUESTS"] = True
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
-    DATABASES["default"]["ENGINE"] = "core.sqlite_backend"
+    DATABASES["default"]["ENGINE"] = "core.db.sqlite_backend"
     # WAL lets readers run while one writer writes; IMMEDIATE transactions take the write lock up front so
     # concurrent writers queue on the busy timeout instead of failing with "database is locked" (read-only
-    # requests begin DEFERRED: see core/sqlite_backend).
+    # requests begin DEFERRED: see core/db/sqlite_backend).
     DATABASES["default"]["OPTIONS"] = {
         "timeout": config("SQLITE_BUSY_TIMEOUT", default=20, cast=int),
         "transaction_mode": "IMMEDIATE",
@@ -168,9 +169,9 @@ CORS_ALLOW_HEADERS = ["accept", "authorization", "content-type", "origin", "user
 # --- REST framework -------------------------------------------------------------------------------------
 THROTTLING_ENABLED = config("THROTTLING_ENABLED", default=True, cast=bool)
 REST_FRAMEWORK = {
-    "DEFAULT_AUTHENTICATION_CLASSES": ["general_app.authentication.TokenAuthentication"],
+    "DEFAULT_AUTHENTICATION_CLASSES": ["core.api.authentication.TokenAuthentication"],
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
-    "DEFAULT_RENDERER_CLASSES": ["general_app.renderers.FastJSONRenderer"],
+    "DEFAULT_RENDERER_CLASSES": ["core.api.renderers.FastJSONRenderer"],
     "DEFAULT_PARSER_CLASSES": [
         "rest_framework.parsers.JSONParser",
         "rest_framework.parsers.MultiPartParser",
@@ -178,7 +179,7 @@ REST_FRAMEWORK = {
     ],
     "DEFAULT_FILTER_BACKENDS": ["django_filters.rest_framework.DjangoFilterBackend"],
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
-    "EXCEPTION_HANDLER": "general_app.exceptions.api_exception_handler",
+    "EXCEPTION_HANDLER": "core.api.exceptions.api_exception_handler",
     "DEFAULT_THROTTLE_CLASSES": (
         ["rest_framework.throttling.AnonRateThrottle", "rest_framework.throttling.UserRateThrottle"]
         if THROTTLING_ENABLED
@@ -209,7 +210,7 @@ SPECTACULAR_SETTINGS = {
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "POSTPROCESSING_HOOKS": [
         "drf_spectacular.hooks.postprocess_schema_enums",
-        "general_app.schema.document_unsupported_media_type",
+        "core.api.schema.document_unsupported_media_type",
     ],
 }
 

@@ -5,7 +5,7 @@ from django.contrib import admin
 from django.urls import include, path, re_path
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
 
-from general_app.api.views import api_not_found, serve_media
+from core.views import api_not_found, serve_media
 
 urlpatterns = [
     path("admin/", admin.site.urls),
@@ -24,7 +24,7 @@ urlpatterns = [
 if settings.SERVE_MEDIA:
     urlpatterns.append(re_path(r"^media/(?P<path>.*)$", serve_media, name="media"))
 
-handler400 = "general_app.api.views.bad_request"
-handler403 = "general_app.api.views.permission_denied"
-handler404 = "general_app.api.views.page_not_found"
-handler500 = "general_app.api.views.server_error"
+handler400 = "core.views.bad_request"
+handler403 = "core.views.permission_denied"
+handler404 = "core.views.page_not_found"
+handler500 = "core.views.server_error"

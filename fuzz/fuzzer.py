@@ -26,8 +26,8 @@ from schemathesis.specs.openapi.checks import (
 )
 from schemathesis.transport.serialization import Binary
 
+from core.testing import PACKAGES, image_bytes, make_offer, package_of
 from core.wsgi import application
-from general_app.testing import PACKAGES, image_bytes, make_offer, package_of
 from order_app.services import order_create
 from reviews_app.models import Review
 

@@ -4,7 +4,7 @@ from django import forms
 from django.contrib import admin
 
 from auth_app.models import User
-from general_app.admin import clean_uploaded_image
+from core.images import clean_uploaded_image
 from offer_app.models import PACKAGE_TYPES, Offer, OfferDetail
 
 FEATURES_NOT_A_LIST = 'Enter the features as a JSON list of texts, e.g. ["Responsive design", "Contact form"].'

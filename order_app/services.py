@@ -2,7 +2,7 @@
 
 from django.db import transaction
 
-from general_app.prepared import PreparedQuery, lookup_id
+from core.db.prepared import PreparedQuery, lookup_id
 from offer_app.models import OfferDetail
 from order_app.models import Order
 
@@ -18,7 +18,7 @@ def package_snapshot(package):
 
 
 # The package's terms and owner, read under a row lock (PostgreSQL; SQLite's write lock covers the whole
-# transaction). Prepared (general_app.prepared): this runs for every order.
+# transaction). Prepared (core.db.prepared): this runs for every order.
 LOCKED_PACKAGE = PreparedQuery(
     lambda pk: (
         OfferDetail.objects.select_for_update(of=("self",))

@@ -3,7 +3,7 @@
 from django import forms
 from django.contrib import admin
 
-from general_app.admin import clean_uploaded_image
+from core.images import clean_uploaded_image
 from profile_app.models import Profile
 
 

@@ -6,7 +6,7 @@ class ProfileAppConfig(AppConfig):
     default_auto_field = "django.db.models.BigAutoField"
 
     def ready(self):
-        from general_app.images import register_image_cleanup
+        from core.images import register_image_cleanup
         from profile_app import signals  # noqa: F401
         from profile_app.models import Profile
 

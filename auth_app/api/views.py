@@ -17,9 +17,9 @@ from auth_app.api.serializers import (
     auth_payload,
 )
 from auth_app.services import user_register, user_token
-from general_app.authentication import LenientTokenAuthentication
-from general_app.schema import ERROR_400, ERROR_401, ERROR_429
-from general_app.throttling import with_scoped_throttle
+from core.api.authentication import LenientTokenAuthentication
+from core.api.schema import ERROR_400, ERROR_401, ERROR_429
+from core.api.throttling import with_scoped_throttle
 
 User = get_user_model()
 

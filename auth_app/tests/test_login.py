@@ -3,7 +3,7 @@
 from rest_framework.authtoken.models import Token
 
 from auth_app.api.serializers import IDENTIFIER_REQUIRED, INVALID_CREDENTIALS
-from general_app.testing import TEST_PASSWORD, CoderrTestCase
+from core.testing import TEST_PASSWORD, CoderrTestCase
 
 URL = "/api/login/"
 INVALID = {"non_field_errors": [INVALID_CREDENTIALS]}

@@ -2,7 +2,7 @@
 
 from rest_framework.authtoken.models import Token
 
-from general_app.testing import TEST_PASSWORD, CoderrTestCase
+from core.testing import TEST_PASSWORD, CoderrTestCase
 
 URL = "/api/logout/"
 

@@ -6,7 +6,7 @@ from django.contrib.auth import get_user_model
 from rest_framework.authtoken.models import Token
 
 from auth_app.api.serializers import EMAIL_TAKEN, PASSWORDS_DIFFER, USERNAME_TAKEN, RegistrationSerializer
-from general_app.testing import CoderrTestCase
+from core.testing import CoderrTestCase
 from profile_app.models import Profile
 
 User = get_user_model()

@@ -3,7 +3,7 @@
 from django.contrib.auth import get_user_model
 from django.core.management import call_command
 
-from general_app.testing import CoderrTestCase
+from core.testing import CoderrTestCase
 from profile_app.models import Profile
 
 User = get_user_model()

@@ -7,7 +7,7 @@ from rest_framework.authtoken.models import Token
 
 from bench.dataset import DatasetSize, build
 from bench.scenarios import build_scenarios
-from general_app.testing import CoderrTestCase
+from core.testing import CoderrTestCase
 from offer_app.models import Offer, OfferDetail
 from order_app.models import Order
 from profile_app.models import Profile

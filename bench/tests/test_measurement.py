@@ -8,7 +8,7 @@ from bench.inprocess import count_queries
 from bench.loadgen import LoadResult, write_spec
 from bench.report import Row, evaluate, retention_lines
 from bench.scenarios import Request, Scenario, build_scenarios
-from general_app.testing import CoderrTestCase
+from core.testing import CoderrTestCase
 from order_app.models import Order
 
 

@@ -3,8 +3,8 @@
 from django.db import connection, transaction
 from django.test.utils import CaptureQueriesContext
 
+from core.testing import CoderrTestCase
 from general_app.api.statistics import average_to_one_decimal
-from general_app.testing import CoderrTestCase
 from offer_app.models import Offer
 from reviews_app.models import Review
 

@@ -9,10 +9,10 @@ from django.core.management.base import CommandError
 from rest_framework.authtoken.models import Token
 
 from auth_app.models import User
+from core.testing import CoderrTestCase
 from general_app import demo_data
 from general_app.demo_data import DEMO_PASSWORD, demo_email
 from general_app.management.commands import seed_demo
-from general_app.testing import CoderrTestCase
 from offer_app.models import PACKAGE_TYPES, Offer, OfferDetail
 from order_app.models import Order
 from order_app.services import SNAPSHOT_FIELDS

@@ -1,6 +1,6 @@
-"""The offer list's and detail's JSON, built from values() rows (see general_app.representation).
+"""The offer list's and detail's JSON, built from values() rows (see core.api.representation).
 
-`OfferSerializer` stays the definition; general_app/tests/test_representation.py checks that both produce
+`OfferSerializer` stays the definition; core/tests/test_representation.py checks that both produce
 the same JSON.
 """
 
@@ -11,8 +11,8 @@ from decimal import Decimal
 from django.db.models import Q
 from django.urls import reverse
 
-from general_app.prepared import Contains, PreparedCount, PreparedQuery
-from general_app.representation import media_url
+from core.api.representation import media_url
+from core.db.prepared import Contains, PreparedCount, PreparedQuery
 from offer_app.api.filters import DEFAULT_ORDERING, ORDERINGS
 from offer_app.api.serializers import OfferDetailSerializer
 from offer_app.models import PACKAGE_TYPES, Offer, OfferDetail
@@ -28,7 +28,7 @@ def offers_for_display(offers=None):
     return offers.values(*OFFER_COLUMNS, "min_price", "min_delivery_time", *CREATOR_COLUMNS.values())
 
 
-# The unfiltered list's pages and the single offer: the hot reads, compiled once (general_app.prepared).
+# The unfiltered list's pages and the single offer: the hot reads, compiled once (core.db.prepared).
 OFFER_BY_ID = PreparedQuery(lambda pk: offers_for_display(Offer.objects.filter(pk=pk)), int)
 PACKAGE_BY_ID = PreparedQuery(
     lambda pk: OfferDetail.objects.filter(pk=pk).values(*OfferDetailSerializer.Meta.fields), int

@@ -8,7 +8,7 @@ from drf_spectacular.utils import extend_schema_serializer
 from rest_framework import serializers
 from rest_framework.utils import html
 
-from general_app.images import SanitizedImageField
+from core.images import SanitizedImageField
 from offer_app.models import PACKAGE_TYPES, Offer, OfferDetail, OfferType
 
 OFFER_TITLE_REQUIRED = "Enter a title for the offer."

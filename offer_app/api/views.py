@@ -9,10 +9,10 @@ from rest_framework.permissions import AllowAny, IsAuthenticated
 from rest_framework.response import Response
 
 from auth_app.api.permissions import IsBusinessUser
-from general_app.authentication import LenientTokenAuthentication
-from general_app.prepared import lookup_id
-from general_app.schema import DETAIL, ERROR_400, ERROR_401, ERROR_403, ERROR_404, ERROR_429
-from general_app.transactions import outside_request_transaction
+from core.api.authentication import LenientTokenAuthentication
+from core.api.schema import DETAIL, ERROR_400, ERROR_401, ERROR_403, ERROR_404, ERROR_429
+from core.db.prepared import lookup_id
+from core.db.transactions import outside_request_transaction
 from offer_app.api.filters import DEFAULT_ORDERING, OfferFilter
 from offer_app.api.pagination import OfferPagination
 from offer_app.api.permissions import IsOfferOwner

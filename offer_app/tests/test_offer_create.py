@@ -9,8 +9,8 @@ from django.conf import settings
 from django.db import DatabaseError
 
 from auth_app.api.permissions import ONLY_BUSINESS
-from general_app.images import IMAGE_INVALID
-from general_app.testing import PACKAGES, CoderrTestCase, image_upload
+from core.images import IMAGE_INVALID
+from core.testing import PACKAGES, CoderrTestCase, image_upload
 from offer_app.api import serializers as messages
 from offer_app.models import Offer, OfferDetail
 from offer_app.services import offer_create

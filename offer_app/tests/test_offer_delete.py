@@ -4,7 +4,7 @@ from pathlib import Path
 
 from django.conf import settings
 
-from general_app.testing import CoderrTestCase, image_upload, make_offer
+from core.testing import CoderrTestCase, image_upload, make_offer
 from offer_app.api.permissions import NOT_OFFER_OWNER
 from offer_app.models import Offer, OfferDetail
 from order_app.models import Order

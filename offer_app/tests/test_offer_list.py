@@ -7,7 +7,7 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
-from general_app.testing import REQUEST_TRANSACTION, CoderrTestCase, make_offer
+from core.testing import REQUEST_TRANSACTION, CoderrTestCase, make_offer
 from offer_app.api import filters, pagination
 from offer_app.models import Offer, OfferDetail
 from offer_app.tests.utils import offer_body

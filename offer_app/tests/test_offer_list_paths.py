@@ -5,7 +5,7 @@ from decimal import Decimal
 
 from django.http import QueryDict
 
-from general_app.testing import CoderrTestCase, make_offer
+from core.testing import CoderrTestCase, make_offer
 from offer_app.api.filters import ORDERINGS, OfferFilter
 from offer_app.api.representations import OfferListing, prepared_filters
 from offer_app.models import Offer

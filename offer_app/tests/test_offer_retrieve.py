@@ -1,6 +1,6 @@
 """GET /api/offers/{id}/"""
 
-from general_app.testing import REQUEST_TRANSACTION, CoderrTestCase, image_upload, make_offer
+from core.testing import REQUEST_TRANSACTION, CoderrTestCase, image_upload, make_offer
 from offer_app.tests.utils import offer_body
 
 

@@ -8,8 +8,8 @@ from pathlib import Path
 from django.conf import settings
 from django.utils import timezone
 
-from general_app.images import IMAGE_INVALID
-from general_app.testing import CoderrTestCase, image_upload, iso, make_offer
+from core.images import IMAGE_INVALID
+from core.testing import CoderrTestCase, image_upload, iso, make_offer
 from offer_app.api import serializers as messages
 from offer_app.api.permissions import NOT_OFFER_OWNER
 from offer_app.models import Offer

@@ -2,7 +2,7 @@
 
 from decimal import Decimal
 
-from general_app.testing import CoderrTestCase, make_offer
+from core.testing import CoderrTestCase, make_offer
 from offer_app.tests.utils import detail_body
 
 

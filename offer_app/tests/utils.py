@@ -3,7 +3,7 @@
 from copy import deepcopy
 from decimal import Decimal
 
-from general_app.testing import PACKAGES, iso
+from core.testing import PACKAGES, iso
 from offer_app.models import Offer, OfferDetail
 
 

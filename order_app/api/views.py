@@ -19,10 +19,10 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from auth_app.api.permissions import IsCustomerUser
-from general_app.prepared import PreparedQuery
-from general_app.representation import serialized_rows
-from general_app.schema import DETAIL, ERROR_400, ERROR_401, ERROR_403, ERROR_404, ERROR_429
-from general_app.transactions import outside_request_transaction
+from core.api.representation import serialized_rows
+from core.api.schema import DETAIL, ERROR_400, ERROR_401, ERROR_403, ERROR_404, ERROR_429
+from core.db.prepared import PreparedQuery
+from core.db.transactions import outside_request_transaction
 from offer_app.models import OfferDetail
 from order_app.api.permissions import IsOrderBusinessUser, IsStaffUser
 from order_app.api.serializers import (
@@ -38,7 +38,7 @@ from order_app.services import WrongBusinessUser, order_create
 User = get_user_model()
 
 ORDER_NOT_FOUND = "No order with this id exists."
-# The answer to a write, read back once the write is committed (general_app.prepared).
+# The answer to a write, read back once the write is committed (core.db.prepared).
 ORDER_BY_ID = PreparedQuery(lambda pk: Order.objects.filter(pk=pk).values(*OrderSerializer.Meta.fields), int)
 BUSINESS_USER_NOT_FOUND = "No business user with this id exists."
 
@@ -152,7 +152,7 @@ class OrderViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, mixins.Dest
         return Response(rows[0])
 
     def _answer(self, order):
-        """The order as the database now holds it (general_app.representation)."""
+        """The order as the database now holds it (core.api.representation)."""
         return ORDER_BY_ID.first(order.pk)
 
     def get_object(self):

@@ -2,8 +2,8 @@
 
 from decimal import Decimal
 
-from general_app import testing
-from general_app.testing import iso
+from core import testing
+from core.testing import iso
 from order_app.models import Order
 from order_app.services import order_create
 

@@ -1,6 +1,6 @@
 """The tests both order-count endpoints share; each endpoint's file names its URL, key and counted status."""
 
-from general_app.testing import package_of
+from core.testing import package_of
 from order_app.api.views import BUSINESS_USER_NOT_FOUND
 from order_app.models import Order
 from order_app.tests.builders import make_offer, make_orders

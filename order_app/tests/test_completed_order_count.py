@@ -1,6 +1,6 @@
 """GET /api/completed-order-count/{business_user_id}/"""
 
-from general_app.testing import CoderrTestCase
+from core.testing import CoderrTestCase
 from order_app.tests.count_cases import COMPLETED, OrderCountCases
 
 

@@ -1,6 +1,6 @@
 """GET /api/order-count/{business_user_id}/"""
 
-from general_app.testing import CoderrTestCase
+from core.testing import CoderrTestCase
 from order_app.tests.count_cases import IN_PROGRESS, OrderCountCases
 
 

@@ -4,7 +4,7 @@ from decimal import Decimal
 from unittest import mock
 
 from auth_app.api.permissions import ONLY_CUSTOMERS
-from general_app.testing import CoderrTestCase, iso, package_of
+from core.testing import CoderrTestCase, iso, package_of
 from order_app.api.serializers import (
     BUSINESS_USER_ID_INVALID,
     BUSINESS_USER_MISMATCH,

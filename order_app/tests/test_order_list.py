@@ -6,7 +6,7 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
-from general_app.testing import CoderrTestCase, package_of
+from core.testing import CoderrTestCase, package_of
 from order_app.models import Order
 from order_app.tests.builders import make_offer, make_order, make_orders, order_body
 

@@ -2,7 +2,7 @@
 
 from django.db.models import ProtectedError
 
-from general_app.testing import CoderrTestCase, package_of
+from core.testing import CoderrTestCase, package_of
 from offer_app.models import Offer
 from order_app.models import Order
 from order_app.tests.builders import PACKAGES, make_offer, make_order

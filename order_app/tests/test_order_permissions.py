@@ -1,6 +1,6 @@
 """Who may call which order endpoint: every endpoint × every kind of caller."""
 
-from general_app.testing import CoderrTestCase, package_of
+from core.testing import CoderrTestCase, package_of
 from order_app.tests.builders import make_offer, make_order
 
 CALLERS = ["anonymous", "stale_token", "customer", "other_customer", "business", "other_business", "staff"]

@@ -1,6 +1,6 @@
 """GET /api/orders/{id}/"""
 
-from general_app.testing import CoderrTestCase, package_of
+from core.testing import CoderrTestCase, package_of
 from order_app.api.views import ORDER_NOT_FOUND
 from order_app.models import Order
 from order_app.tests.builders import make_offer, make_order, order_body

@@ -6,7 +6,7 @@ from unittest import skipUnless
 from django.db import DatabaseError, connection, connections, transaction
 from django.test import TransactionTestCase, override_settings
 
-from general_app.testing import FAST_HASHERS, CoderrTestCase, package_of
+from core.testing import FAST_HASHERS, CoderrTestCase, package_of
 from offer_app.models import OfferDetail
 from order_app.models import Order
 from order_app.services import order_create

@@ -1,6 +1,6 @@
 """PATCH /api/orders/{id}/"""
 
-from general_app.testing import CoderrTestCase, package_of
+from core.testing import CoderrTestCase, package_of
 from order_app.api.permissions import ONLY_ORDER_BUSINESS_USER
 from order_app.api.serializers import FIELD_NOT_EDITABLE, STATUS_INVALID, STATUS_REQUIRED
 from order_app.api.views import ORDER_NOT_FOUND

@@ -1,9 +1,9 @@
-"""Profiles read with values() (see general_app.representation); ProfileSerializer stays the definition."""
+"""Profiles read with values() (see core.api.representation); ProfileSerializer stays the definition."""
 
 import functools
 
-from general_app.prepared import PreparedQuery
-from general_app.representation import media_url
+from core.api.representation import media_url
+from core.db.prepared import PreparedQuery
 from profile_app.api.serializers import ProfileListSerializer, ProfileSerializer
 from profile_app.models import Profile
 
@@ -38,7 +38,7 @@ def profile_rows(rows, request, fields):
     ]
 
 
-# The two hot reads, compiled once (general_app.prepared).
+# The two hot reads, compiled once (core.db.prepared).
 PROFILE_OF_USER = PreparedQuery(
     lambda user_id: profile_values(Profile.objects.filter(user_id=user_id), ProfileSerializer.Meta.fields), int
 )

@@ -4,8 +4,8 @@ from django.contrib.auth import get_user_model
 from rest_framework import serializers
 
 from auth_app.api.serializers import EMAIL_TAKEN
-from general_app.api.serializers import AnsweredInFullExtension
-from general_app.images import SanitizedImageField
+from core.api.schema import AnsweredInFullExtension
+from core.images import SanitizedImageField
 from profile_app.models import Profile
 from profile_app.services import profile_update
 

@@ -11,8 +11,8 @@ from rest_framework.permissions import IsAuthenticated
 from rest_framework.response import Response
 
 from auth_app.api.serializers import EMAIL_TAKEN
-from general_app.schema import ERROR_400, ERROR_401, ERROR_403, ERROR_404, ERROR_429
-from general_app.transactions import outside_request_transaction
+from core.api.schema import ERROR_400, ERROR_401, ERROR_403, ERROR_404, ERROR_429
+from core.db.transactions import outside_request_transaction
 from profile_app.api.permissions import IsProfileOwnerOrReadOnly
 from profile_app.api.representations import PROFILE_OF_USER, profile_rows, profiles_of_type
 from profile_app.api.serializers import ProfileListSerializer, ProfileSerializer

@@ -4,7 +4,7 @@ from django.core.files.base import ContentFile
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
-from general_app.testing import MEDIA_HOST, image_bytes, iso
+from core.testing import MEDIA_HOST, image_bytes, iso
 from profile_app.models import Profile
 from profile_app.tests.utils import clear_media, fill_profile
 

@@ -6,8 +6,8 @@ import random
 from django.conf import settings
 from PIL import Image
 
-from general_app.images import IMAGE_EMPTY, IMAGE_INVALID
-from general_app.testing import MEDIA_HOST, CoderrTestCase, image_bytes, image_upload, stored_files
+from core.images import IMAGE_EMPTY, IMAGE_INVALID
+from core.testing import MEDIA_HOST, CoderrTestCase, image_bytes, image_upload, stored_files
 from profile_app.models import Profile
 from profile_app.tests.utils import clear_media, media_path
 

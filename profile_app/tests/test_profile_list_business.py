@@ -1,6 +1,6 @@
 """GET /api/profiles/business/"""
 
-from general_app.testing import CoderrTestCase
+from core.testing import CoderrTestCase
 from profile_app.tests.profile_list_cases import ProfileListCases
 
 

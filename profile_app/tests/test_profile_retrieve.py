@@ -2,8 +2,8 @@
 
 from django.core.files.base import ContentFile
 
-from general_app.api.views import NOT_FOUND
-from general_app.testing import MEDIA_HOST, CoderrTestCase, image_bytes, iso
+from core.testing import MEDIA_HOST, CoderrTestCase, image_bytes, iso
+from core.views import NOT_FOUND
 from profile_app.api.views import PROFILE_NOT_FOUND
 from profile_app.models import Profile
 from profile_app.tests.utils import fill_profile

@@ -6,7 +6,7 @@ from unittest import mock
 from django.contrib.auth import get_user_model
 
 from auth_app.api.serializers import EMAIL_TAKEN
-from general_app.testing import MEDIA_HOST, CoderrTestCase, image_upload, iso, stored_files
+from core.testing import MEDIA_HOST, CoderrTestCase, image_upload, iso, stored_files
 from profile_app.api.permissions import NOT_PROFILE_OWNER
 from profile_app.api.serializers import ProfileSerializer
 from profile_app.api.views import PROFILE_NOT_FOUND

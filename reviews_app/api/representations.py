@@ -1,4 +1,4 @@
-"""The review list read by prepared statements (general_app.prepared) for the parameters the frontend sends.
+"""The review list read by prepared statements (core.db.prepared) for the parameters the frontend sends.
 
 `ReviewFilter` stays the definition of the list's parameters: anything this module does not read exactly
 (a malformed or huge id, several sort keys) goes through it, and reviews_app/tests check that both agree.
@@ -7,7 +7,7 @@
 import functools
 import re
 
-from general_app.prepared import PreparedQuery
+from core.db.prepared import PreparedQuery
 from reviews_app.api.serializers import ReviewSerializer
 from reviews_app.models import Review
 

@@ -4,7 +4,7 @@ from django.contrib.auth import get_user_model
 from rest_framework import serializers
 from rest_framework.validators import UniqueTogetherValidator
 
-from general_app.api.serializers import AnsweredInFullExtension
+from core.api.schema import AnsweredInFullExtension
 from reviews_app.models import Review
 
 User = get_user_model()

@@ -7,8 +7,8 @@ from rest_framework.permissions import IsAuthenticated
 from rest_framework.response import Response
 
 from auth_app.api.permissions import IsCustomerUser
-from general_app.representation import serialized_rows
-from general_app.schema import ERROR_400, ERROR_401, ERROR_403, ERROR_404, ERROR_429
+from core.api.representation import serialized_rows
+from core.api.schema import ERROR_400, ERROR_401, ERROR_403, ERROR_404, ERROR_429
 from reviews_app.api.filters import ReviewFilter
 from reviews_app.api.permissions import IsReviewAuthorOrReadOnly
 from reviews_app.api.representations import prepared_review_rows

@@ -2,7 +2,7 @@
 
 from django.db import IntegrityError, transaction
 
-from general_app.testing import CoderrTestCase
+from core.testing import CoderrTestCase
 from reviews_app.models import Review
 from reviews_app.tests.utils import make_review
 

@@ -6,8 +6,8 @@ from django.db import IntegrityError
 from rest_framework.validators import UniqueTogetherValidator
 
 from auth_app.api.permissions import ONLY_CUSTOMERS
-from general_app.exceptions import CONFLICT
-from general_app.testing import CoderrTestCase, iso
+from core.api.exceptions import CONFLICT
+from core.testing import CoderrTestCase, iso
 from reviews_app.api.serializers import (
     ALREADY_REVIEWED,
     NOT_A_BUSINESS_USER,

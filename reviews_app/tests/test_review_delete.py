@@ -1,6 +1,6 @@
 """DELETE /api/reviews/{id}/"""
 
-from general_app.testing import CoderrTestCase
+from core.testing import CoderrTestCase
 from reviews_app.api.permissions import NOT_REVIEW_AUTHOR
 from reviews_app.models import Review
 from reviews_app.tests.utils import make_review

@@ -1,6 +1,6 @@
 """GET /api/reviews/{id}/"""
 
-from general_app.testing import CoderrTestCase, iso
+from core.testing import CoderrTestCase, iso
 from reviews_app.tests.utils import make_review
 
 

@@ -6,7 +6,7 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
-from general_app.testing import CoderrTestCase
+from core.testing import CoderrTestCase
 from reviews_app.models import Review
 from reviews_app.tests.utils import make_review, review_body
 

@@ -6,8 +6,8 @@ from datetime import timedelta
 from django.http import QueryDict
 from django.utils import timezone
 
-from general_app.representation import serialized_rows
-from general_app.testing import CoderrTestCase
+from core.api.representation import serialized_rows
+from core.testing import CoderrTestCase
 from reviews_app.api.filters import ReviewFilter
 from reviews_app.api.representations import ORDERINGS, prepared_review_rows
 from reviews_app.api.serializers import ReviewSerializer

@@ -1,6 +1,6 @@
 """Who may call which review endpoint: every endpoint × every kind of caller."""
 
-from general_app.testing import CoderrTestCase
+from core.testing import CoderrTestCase
 from reviews_app.models import Review
 from reviews_app.tests.utils import make_review
 

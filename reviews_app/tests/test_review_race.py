@@ -12,7 +12,7 @@ from rest_framework.exceptions import ValidationError
 from rest_framework.test import APIClient
 from rest_framework.validators import UniqueTogetherValidator
 
-from general_app.testing import FAST_HASHERS, CoderrTestCase
+from core.testing import FAST_HASHERS, CoderrTestCase
 from reviews_app.api.serializers import ALREADY_REVIEWED
 from reviews_app.api.views import ReviewListCreateView
 from reviews_app.models import Review

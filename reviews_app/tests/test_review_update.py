@@ -2,7 +2,7 @@
 
 from datetime import timedelta
 
-from general_app.testing import CoderrTestCase, iso
+from core.testing import CoderrTestCase, iso
 from reviews_app.api.permissions import NOT_REVIEW_AUTHOR
 from reviews_app.api.serializers import RATING_OUT_OF_RANGE
 from reviews_app.models import Review

@@ -1,6 +1,6 @@
 """Builders and expected bodies shared by the review tests."""
 
-from general_app.testing import iso
+from core.testing import iso
 from reviews_app.models import Review
 
 

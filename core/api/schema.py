@@ -1,0 +1,79 @@
+"""Reusable OpenAPI pieces: the error shapes every endpoint can answer, and the project's extensions."""
+
+from drf_spectacular.authentication import TokenScheme
+from drf_spectacular.extensions import OpenApiSerializerExtension
+from drf_spectacular.utils import OpenApiResponse, inline_serializer
+from rest_framework import serializers
+
+DETAIL = inline_serializer("ErrorDetail", {"detail": serializers.CharField()})
+# DRF's validation errors: messages keyed by field name; for a list of objects (an offer's `details`) one
+# object of messages per item, `{}` for the valid ones.
+FIELD_ERRORS = {
+    "type": "object",
+    "properties": {
+        "non_field_errors": {"type": "array", "items": {"type": "string"}},
+        "detail": {"type": "string", "description": "Instead of field messages: a body that could not be parsed."},
+    },
+    "additionalProperties": {
+        "type": "array",
+        "description": "Messages for the field of this name.",
+        "items": {
+            "oneOf": [
+                {"type": "string"},
+                {"type": "object", "additionalProperties": {"type": "array", "items": {"type": "string"}}},
+            ]
+        },
+    },
+}
+
+ERROR_400 = OpenApiResponse(FIELD_ERRORS, description="Invalid input: `{field: [messages]}` per field.")
+ERROR_401 = OpenApiResponse(DETAIL, description="Missing or invalid token.")
+ERROR_403 = OpenApiResponse(DETAIL, description="Authenticated, but not allowed.")
+ERROR_404 = OpenApiResponse(DETAIL, description="No object with this id.")
+ERROR_429 = OpenApiResponse(DETAIL, description="Too many requests; see the Retry-After header.")
+
+
+class LenientTokenScheme(TokenScheme):
+    """Documents LenientTokenAuthentication: the same header, but a stale token counts as none."""
+
+    target_class = "core.api.authentication.LenientTokenAuthentication"
+    name = "optionalTokenAuth"
+    priority = 0
+
+    def get_security_definition(self, auto_schema):
+        definition = super().get_security_definition(auto_schema)
+        definition["description"] = (
+            "Optional `Token <key>`. On public endpoints a stale, revoked or malformed token is ignored "
+            "(the request counts as anonymous)."
+        )
+        return definition
+
+
+UNSUPPORTED_MEDIA_TYPE = {
+    "description": "The body's Content-Type is missing or none of those documented for this operation.",
+    "content": {"application/json": {"schema": {"$ref": "#/components/schemas/ErrorDetail"}}},
+}
+
+
+def document_unsupported_media_type(result, generator, request, public):
+    """drf-spectacular postprocessing hook: every operation that reads a body may answer 415."""
+    for operations in result["paths"].values():
+        for operation in operations.values():
+            if "requestBody" in operation:
+                operation["responses"].setdefault("415", UNSUPPORTED_MEDIA_TYPE)
+    return result
+
+
+class AnsweredInFullExtension(OpenApiSerializerExtension):
+    """Documents every field of the target serializer as present in its answers.
+
+    drf-spectacular marks a writable field with `required=False` as optional in responses too, but a PATCH
+    that may leave a field out still answers with all of them. Subclasses name the serializer in
+    `target_class`; requests are documented unchanged.
+    """
+
+    def map_serializer(self, auto_schema, direction):
+        schema = auto_schema._map_serializer(self.target, direction, bypass_extensions=True)
+        if direction == "response":
+            schema["required"] = sorted(schema["properties"])
+        return schema

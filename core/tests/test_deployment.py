@@ -1,0 +1,128 @@
+"""Production settings: the deployment check, the secret key guard, and DEBUG-off serving through gunicorn."""
+
+import re
+import shutil
+import tempfile
+from pathlib import Path
+
+from django.test import SimpleTestCase
+
+from core.tests.servers import GunicornServer, manage, run_manage, server_env
+
+PRODUCTION_HOST = "api.example.com"
+# What .ci/run gives `check --deploy`, all read from the environment by core/settings.py.
+PRODUCTION_ENV = {
+    "ALLOWED_HOSTS": PRODUCTION_HOST,
+    "SECURE_SSL_REDIRECT": "True",
+    "USE_X_FORWARDED_PROTO": "True",
+    "SECURE_HSTS_SECONDS": "31536000",
+    "SECURE_HSTS_INCLUDE_SUBDOMAINS": "True",
+    "SECURE_HSTS_PRELOAD": "True",
+    "SESSION_COOKIE_SECURE": "True",
+    "CSRF_COOKIE_SECURE": "True",
+}
+# The reverse proxy terminates TLS and tells Django so.
+BEHIND_HTTPS_PROXY = {"Host": PRODUCTION_HOST, "X-Forwarded-Proto": "https"}
+HSTS = "max-age=31536000; includeSubDomains; preload"
+# STATIC_ROOT is fixed in core/settings.py; this module points it at a temporary directory so that the test
+# neither writes into the checkout nor races a parallel run.
+
+
+class DeployCheckTests(SimpleTestCase):
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        cls.tmp_dir = tempfile.mkdtemp(prefix="coderr-deploy-")
+        cls.addClassCleanup(shutil.rmtree, cls.tmp_dir, ignore_errors=True)
+        cls.database_url = f"sqlite:///{cls.tmp_dir}/db.sqlite3"
+
+    def test_check_deploy_passes_with_production_settings(self):
+        result = run_manage(
+            server_env(self.database_url, **PRODUCTION_ENV), "check", "--deploy", "--fail-level", "WARNING"
+        )
+
+        self.assertEqual(result.returncode, 0, result.stderr)
+        self.assertIn("System check identified no issues", result.stdout)
+
+    def test_check_deploy_fails_when_a_production_setting_is_missing(self):
+        env = server_env(self.database_url, **{**PRODUCTION_ENV, "SECURE_HSTS_SECONDS": "0"})
+
+        result = run_manage(env, "check", "--deploy", "--fail-level", "WARNING")
+
+        self.assertNotEqual(result.returncode, 0)
+        self.assertIn("security.W004", result.stderr)
+
+    def test_settings_refuse_to_start_with_debug_off_and_no_secret_key(self):
+        result = run_manage(server_env(self.database_url, DEBUG="False", SECRET_KEY=""), "check")
+
+        self.assertNotEqual(result.returncode, 0)
+        self.assertIn("django.core.exceptions.ImproperlyConfigured: SECRET_KEY must be set", result.stderr)
+
+
+class ProductionServerTests(SimpleTestCase):
+    """gunicorn with DEBUG off and the production settings, static files collected and served by WhiteNoise."""
+
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        tmp_dir = Path(tempfile.mkdtemp(prefix="coderr-deploy-"))
+        cls.addClassCleanup(shutil.rmtree, tmp_dir, ignore_errors=True)
+        env = server_env(
+            f"sqlite:///{tmp_dir}/db.sqlite3",
+            **PRODUCTION_ENV,
+            STATIC_ROOT=str(tmp_dir / "static"),
+        )
+        manage(env, "migrate", "--noinput")
+        manage(env, "collectstatic", "--noinput")
+        cls.server = GunicornServer(env, tmp_dir)
+        cls.addClassCleanup(cls.server.stop)
+        cls.server.start()
+
+    def get(self, path, headers=BEHIND_HTTPS_PROXY):
+        return self.server.request("GET", path, headers=headers)
+
+    def test_admin_login_page_is_served_with_hsts_and_a_secure_csrf_cookie(self):
+        reply = self.get("/admin/login/")
+
+        self.assertEqual(reply.status, 200, reply.body[:500])
+        self.assertIn(b"<form", reply.body)
+        self.assertEqual(reply.headers["Strict-Transport-Security"], HSTS)
+        self.assertRegex(reply.headers["Set-Cookie"], r"^csrftoken=[^;]+;.*; Secure")
+
+    def test_the_stylesheet_the_admin_page_links_is_served_under_its_hashed_name(self):
+        page = self.get("/admin/login/").body.decode()
+        stylesheet = re.search(r'href="(/static/admin/css/base\.[0-9a-f]{12}\.css)"', page)
+        self.assertIsNotNone(stylesheet, "the admin page must link the manifest's hashed base.css")
+
+        reply = self.get(stylesheet[1])
+
+        self.assertEqual(reply.status, 200)
+        self.assertTrue(reply.headers["Content-Type"].startswith("text/css"), reply.headers["Content-Type"])
+        self.assertIn("immutable", reply.headers["Cache-Control"])
+        self.assertIn(b"body", reply.body)
+
+    def test_swagger_ui_is_served(self):
+        reply = self.get("/api/docs/")
+
+        self.assertEqual(reply.status, 200, reply.body[:500])
+        self.assertTrue(reply.headers["Content-Type"].startswith("text/html"), reply.headers["Content-Type"])
+        self.assertIn(b"SwaggerUIBundle", reply.body)
+
+    def test_the_openapi_schema_is_served(self):
+        reply = self.get("/api/schema/")
+
+        self.assertEqual(reply.status, 200, reply.body[:500])
+        self.assertTrue(reply.body.startswith(b"openapi: 3."), reply.body[:100])
+        self.assertIn(b"/api/login/:", reply.body)
+
+    def test_plain_http_is_redirected_to_https(self):
+        reply = self.get("/api/health/", headers={"Host": PRODUCTION_HOST})
+
+        self.assertEqual(reply.status, 301)
+        self.assertEqual(reply.headers["Location"], f"https://{PRODUCTION_HOST}/api/health/")
+
+    def test_an_unknown_host_is_refused(self):
+        reply = self.get("/api/ping/", headers={"Host": "attacker.example.org", "X-Forwarded-Proto": "https"})
+
+        self.assertEqual(reply.status, 400)
+        self.assertEqual(reply.json(), {"detail": "Bad request."})

@@ -1,0 +1,508 @@
+"""Query budgets of every API operation, exact, and the same with one row as with thirty of everything.
+
+Each budget lists its statements, one description per statement, starting with the SQL verb it runs; the
+test checks the number (assertNumQueries) and the sequence of verbs, so the descriptions cannot drift from
+what the endpoint really does. Requests run in their own transaction (ATOMIC_REQUESTS), which inside the
+test's transaction is a SAVEPOINT / RELEASE SAVEPOINT pair; SQLite and PostgreSQL log it alike. Services
+and models that open `transaction.atomic()` blocks add a pair each, listed where they happen.
+
+Every budget is measured twice, each time in a transaction rolled back afterwards: in a world of one
+business user with one offer, one customer with one order and one review, and in the same world grown to
+thirty business users with an offer (with an image) each, thirty customers, thirty orders and thirty
+reviews each way. The counts must be the budget both times: no query may depend on the number of rows.
+"""
+
+import sys
+from collections import Counter
+from dataclasses import dataclass
+from itertools import zip_longest
+
+from django.contrib.auth import get_user_model
+from django.contrib.auth.hashers import make_password
+from django.core.cache import cache
+from django.db import connection, transaction
+from django.test.utils import CaptureQueriesContext
+from django.urls import URLResolver, get_resolver
+from rest_framework.authtoken.models import Token
+
+from core.testing import PACKAGES, TEST_PASSWORD, CoderrTestCase, image_upload, make_offer, package_of
+from offer_app.models import Offer, OfferDetail, refresh_offer_aggregates
+from order_app.models import Order
+from order_app.services import order_create, package_snapshot
+from profile_app.models import Profile
+from reviews_app.models import Review
+
+User = get_user_model()
+
+GROWN = 30
+
+# --- what the statements are ------------------------------------------------------------------------------
+
+REQUEST_SAVEPOINT = "SAVEPOINT: the request's transaction"
+REQUEST_RELEASE = "RELEASE SAVEPOINT: the request's transaction"
+TOKEN = "SELECT the sent token with its user (token authentication)"
+
+
+def in_request(*statements):
+    """The statements of a request, inside its transaction."""
+    return (REQUEST_SAVEPOINT, *statements, REQUEST_RELEASE)
+
+
+def atomic(block, *statements):
+    """The statements of a nested `transaction.atomic()` block, inside its savepoint."""
+    return (f"SAVEPOINT: {block}", *statements, f"RELEASE SAVEPOINT: {block}")
+
+
+def verb(text):
+    return text.split(None, 1)[0].rstrip(":").upper()
+
+
+# --- the budgets ------------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Budget:
+    """One API operation, called by `caller`, answering `status` with exactly `statements`."""
+
+    method: str
+    route: str  # the URL pattern as the URL conf spells it
+    caller: str  # anonymous, stale (an unknown token), customer, business or staff
+    statements: tuple
+    # Built per measurement from the test case (an upload can be read only once).
+    path: object  # test case -> URL
+    body: object = None  # test case -> request body, or the body itself
+    status: int = 200
+    format: str = "json"
+    case: str = ""
+    listed: tuple = None  # a list's number of items with one row and in the grown world
+
+    @property
+    def key(self):
+        return (self.method, self.route)
+
+    def __str__(self):
+        case = f" {self.case}" if self.case else ""
+        return f"{self.method} /{self.route}{case} [{self.caller}]"
+
+
+def offer_payload(test):
+    return {
+        "title": "Logo Design",
+        "description": "Logos that last.",
+        "details": [{**package, "price": str(package["price"])} for package in PACKAGES.values()],
+    }
+
+
+def offer_edit_payload(test):
+    """What the frontend sends back: the title and the three package objects it fetched, ids included."""
+    details = [
+        {
+            "id": package.pk,
+            "title": package.title,
+            "revisions": package.revisions,
+            "delivery_time_in_days": package.delivery_time_in_days + 1,
+            "price": str(package.price + 1),
+            "features": package.features,
+            "offer_type": package.offer_type,
+        }
+        for package in test.offer.details.all()
+    ]
+    return {"title": "Website Design Deluxe", "details": details}
+
+
+def registration_payload(test):
+    return {
+        "username": "newcomer",
+        "email": "newcomer@example.com",
+        "password": TEST_PASSWORD,
+        "repeated_password": TEST_PASSWORD,
+        "type": "customer",
+    }
+
+
+def login_by_username(test):
+    return {"username": test.customer.username, "password": TEST_PASSWORD}
+
+
+def first_login(test):
+    # The first login after a logout (or of an account made outside the API) creates the token.
+    Token.objects.filter(user=test.customer).delete()
+    return login_by_username(test)
+
+
+def review_payload(test):
+    return {"business_user": test.make_user("business").pk, "rating": 5, "description": "Great work."}
+
+
+REGISTRATION = (
+    "SELECT whether the username is taken (any case)",
+    "SELECT whether the email is taken (any case)",
+    *atomic(
+        "the view's block (a lost race answers 400)",
+        *atomic(
+            "user_register()",
+            *atomic(
+                "User.save() (user and profile together)",
+                "INSERT the user",
+                "INSERT the profile (create_profile)",
+            ),
+            "INSERT the token",
+        ),
+    ),
+)
+OFFER_PAGE = (
+    "SELECT COUNT(*) of the filtered offers (paginator; no join)",
+    "SELECT the page of offers joined with their creators",
+    "SELECT the package ids of the page",
+)
+OFFER = ("SELECT the offer joined with its creator", "SELECT its package ids")
+OFFER_ANSWER = ("SELECT the offer as now stored", "SELECT its packages (prefetch)")
+PACKAGE = ("SELECT the package",)
+STATISTICS = ("SELECT the review count and rating sum, the business users and the offers (one statement)",)
+ORDER_COUNT = ("SELECT whether the business user exists", "SELECT COUNT(*) of their orders in that status")
+
+BUDGETS = [
+    # Accounts
+    Budget("POST", "api/registration/", "anonymous", in_request(*REGISTRATION), lambda t: "/api/registration/",
+           registration_payload, status=201),
+    Budget("POST", "api/registration/", "stale", in_request(TOKEN, *REGISTRATION), lambda t: "/api/registration/",
+           registration_payload, status=201),
+    Budget("POST", "api/login/", "anonymous",
+           in_request("SELECT the user by username (any case)", "SELECT the user's token (found)"),
+           lambda t: "/api/login/", login_by_username, case="username"),
+    Budget("POST", "api/login/", "anonymous",
+           in_request("SELECT the user by username (no match)", "SELECT the user by email (any case)",
+                      "SELECT the user's token (found)"),
+           lambda t: "/api/login/", lambda t: {"email": t.customer.email, "password": TEST_PASSWORD}, case="email"),
+    Budget("POST", "api/login/", "anonymous",
+           in_request("SELECT the user by username (any case)", "SELECT the user's token (none yet)",
+                      *atomic("get_or_create()", "INSERT the token")),
+           lambda t: "/api/login/", first_login, case="first login"),
+    Budget("POST", "api/login/", "customer",
+           in_request(TOKEN, "SELECT the user by username (any case)", "SELECT the user's token (found)"),
+           lambda t: "/api/login/", login_by_username, case="username"),
+    Budget("POST", "api/logout/", "customer", in_request(TOKEN, "DELETE the token"), lambda t: "/api/logout/",
+           status=204),
+    # Profiles
+    Budget("GET", "api/profile/<int:user_id>/", "customer",
+           in_request(TOKEN, "SELECT the profile joined with its user"), lambda t: f"/api/profile/{t.business.pk}/"),
+    Budget("PATCH", "api/profile/<int:user_id>/", "business",
+           in_request(TOKEN, "SELECT the profile joined with its user",
+                      *atomic("profile_update()", *atomic("User.save()", "UPDATE the user's names"),
+                              "UPDATE the profile"),
+                      "SELECT the profile joined with its user, as now stored"),
+           lambda t: f"/api/profile/{t.business.pk}/", lambda t: {"first_name": "Kevin", "location": "Berlin"},
+           case="JSON"),
+    Budget("PATCH", "api/profile/<int:user_id>/", "business",
+           in_request(TOKEN, "SELECT the profile joined with its user",
+                      *atomic("profile_update()", *atomic("User.save()", "UPDATE the user's names"),
+                              "SELECT the stored file name (the replaced image is deleted after commit)",
+                              "UPDATE the profile"),
+                      "SELECT the profile joined with its user, as now stored"),
+           lambda t: f"/api/profile/{t.business.pk}/", lambda t: {"first_name": "Kevin", "file": image_upload()},
+           format="multipart", case="multipart with file"),
+    Budget("GET", "api/profiles/business/", "customer",
+           (TOKEN, "SELECT the business profiles joined with their users"),
+           lambda t: "/api/profiles/business/", listed=(1, 30)),
+    Budget("GET", "api/profiles/customer/", "business",
+           (TOKEN, "SELECT the customer profiles joined with their users"),
+           lambda t: "/api/profiles/customer/", listed=(1, 30)),
+    # Offers
+    Budget("GET", "api/offers/", "anonymous", in_request(*OFFER_PAGE), lambda t: "/api/offers/", listed=(1, 6)),
+    Budget("GET", "api/offers/", "stale", in_request(TOKEN, *OFFER_PAGE), lambda t: "/api/offers/", listed=(1, 6)),
+    Budget("GET", "api/offers/", "customer", in_request(TOKEN, *OFFER_PAGE), lambda t: "/api/offers/?page_size=30",
+           listed=(1, 30), case="page_size=30"),
+    Budget("GET", "api/offers/", "customer", in_request(TOKEN, *OFFER_PAGE),
+           lambda t: "/api/offers/?creator_id=&search=&ordering=&page=1&max_delivery_time=", case="empty filters"),
+    Budget("GET", "api/offers/", "anonymous", in_request(*OFFER_PAGE),
+           lambda t: f"/api/offers/?creator_id={t.business.pk}&search=web&ordering=-min_price&page=1"
+                     "&max_delivery_time=7&min_price=1&max_price=5000&page_size=100",
+           case="every filter"),
+    Budget("POST", "api/offers/", "business",
+           in_request(TOKEN,
+                      *atomic("offer_create()", "INSERT the offer", "INSERT the three packages (one bulk insert)",
+                              "UPDATE the offer's stored package minima"),
+                      *OFFER_ANSWER),
+           lambda t: "/api/offers/", offer_payload, status=201),
+    Budget("GET", "api/offers/<int:pk>/", "anonymous", in_request(*OFFER), lambda t: f"/api/offers/{t.offer.pk}/"),
+    Budget("GET", "api/offers/<int:pk>/", "stale", in_request(TOKEN, *OFFER), lambda t: f"/api/offers/{t.offer.pk}/"),
+    Budget("GET", "api/offers/<int:pk>/", "customer", in_request(TOKEN, *OFFER),
+           lambda t: f"/api/offers/{t.offer.pk}/"),
+    Budget("PATCH", "api/offers/<int:pk>/", "business",
+           in_request(TOKEN, "SELECT the offer",
+                      "SELECT its packages (the sent packages are matched by type)",
+                      *atomic("offer_update()", "UPDATE the offer's title and updated_at",
+                              "SELECT the packages to change", "UPDATE the three packages (one bulk update)",
+                              "UPDATE the offer's stored package minima"),
+                      *OFFER_ANSWER),
+           lambda t: f"/api/offers/{t.offer.pk}/", offer_edit_payload, case="JSON with the three packages"),
+    Budget("PATCH", "api/offers/<int:pk>/", "business",
+           in_request(TOKEN, "SELECT the offer",
+                      *atomic("offer_update()",
+                              "SELECT the stored image name (the replaced image is deleted after commit)",
+                              "UPDATE the offer's image and updated_at"),
+                      *OFFER_ANSWER),
+           lambda t: f"/api/offers/{t.offer.pk}/", lambda t: {"image": image_upload()}, format="multipart",
+           case="multipart image"),
+    Budget("DELETE", "api/offers/<int:pk>/", "business",
+           in_request(TOKEN, "SELECT the offer",
+                      *atomic("offer_delete()",
+                              "SELECT the package ids FOR UPDATE (an order being placed waits)",
+                              "SELECT the packages (the deletion collector: packages have delete signals)",
+                              "UPDATE the orders of the packages: offer_detail = NULL (one statement)",
+                              "DELETE the packages", "DELETE the offer")),
+           lambda t: f"/api/offers/{t.offer.pk}/", status=204),
+    Budget("GET", "api/offerdetails/<int:pk>/", "anonymous", PACKAGE,
+           lambda t: f"/api/offerdetails/{t.package.pk}/"),
+    Budget("GET", "api/offerdetails/<int:pk>/", "stale", (TOKEN, *PACKAGE),
+           lambda t: f"/api/offerdetails/{t.package.pk}/"),
+    Budget("GET", "api/offerdetails/<int:pk>/", "customer", (TOKEN, *PACKAGE),
+           lambda t: f"/api/offerdetails/{t.package.pk}/"),
+    # Orders
+    # The collection route runs outside the request transaction: order_create() is the only write.
+    Budget("GET", "api/orders/", "customer", (TOKEN, "SELECT the orders the caller takes part in"),
+           lambda t: "/api/orders/", listed=(1, 30)),
+    Budget("GET", "api/orders/", "business", (TOKEN, "SELECT the orders the caller takes part in"),
+           lambda t: "/api/orders/", listed=(1, 30)),
+    Budget("POST", "api/orders/", "customer",
+           (TOKEN,
+            *atomic("order_create()", "SELECT the package joined with its offer FOR UPDATE",
+                    "INSERT the order with the package snapshot"),
+            "SELECT the order as now stored"),
+           lambda t: "/api/orders/", lambda t: {"offer_detail_id": t.package.pk}, status=201),
+    Budget("POST", "api/orders/", "customer",
+           (TOKEN,
+            *atomic("order_create()", "SELECT the package joined with its offer FOR UPDATE (owner check)",
+                    "INSERT the order with the package snapshot"),
+            "SELECT the order as now stored"),
+           lambda t: "/api/orders/", lambda t: {"offer_detail_id": t.package.pk, "business_user_id": t.business.pk},
+           status=201, case="with business_user_id"),
+    Budget("GET", "api/orders/<int:pk>/", "customer",
+           in_request(TOKEN, "SELECT the order among the caller's"), lambda t: f"/api/orders/{t.order.pk}/"),
+    Budget("PATCH", "api/orders/<int:pk>/", "business",
+           in_request(TOKEN, "SELECT the order", "UPDATE the order", "SELECT the order as now stored"),
+           lambda t: f"/api/orders/{t.order.pk}/", {"status": "completed"}),
+    Budget("DELETE", "api/orders/<int:pk>/", "staff", in_request(TOKEN, "SELECT the order", "DELETE the order"),
+           lambda t: f"/api/orders/{t.order.pk}/", status=204),
+    Budget("GET", "api/order-count/<int:business_user_id>/", "customer", (TOKEN, *ORDER_COUNT),
+           lambda t: f"/api/order-count/{t.business.pk}/"),
+    Budget("GET", "api/completed-order-count/<int:business_user_id>/", "customer", (TOKEN, *ORDER_COUNT),
+           lambda t: f"/api/completed-order-count/{t.business.pk}/"),
+    # Reviews
+    Budget("GET", "api/reviews/", "customer", in_request(TOKEN, "SELECT the reviews"), lambda t: "/api/reviews/",
+           listed=(1, 59)),
+    Budget("GET", "api/reviews/", "business", in_request(TOKEN, "SELECT the business user's reviews"),
+           lambda t: f"/api/reviews/?business_user_id={t.business.pk}&ordering=-updated_at", listed=(1, 30),
+           case="business_user_id"),
+    Budget("GET", "api/reviews/", "customer", in_request(TOKEN, "SELECT the reviewer's reviews"),
+           lambda t: f"/api/reviews/?reviewer_id={t.customer.pk}&ordering=-updated_at", listed=(1, 30),
+           case="reviewer_id"),
+    Budget("POST", "api/reviews/", "customer",
+           in_request(TOKEN, "SELECT the business user (validation)",
+                      "SELECT whether the caller reviewed them already (validation)",
+                      *atomic("perform_create() (a lost race answers 400)", "INSERT the review"),
+                      "SELECT the review as now stored"),
+           lambda t: "/api/reviews/", review_payload, status=201),
+    Budget("GET", "api/reviews/<int:pk>/", "business", in_request(TOKEN, "SELECT the review"),
+           lambda t: f"/api/reviews/{t.review.pk}/"),
+    Budget("PATCH", "api/reviews/<int:pk>/", "customer",
+           in_request(TOKEN, "SELECT the review", "UPDATE the review"),
+           lambda t: f"/api/reviews/{t.review.pk}/", {"rating": 5, "description": "Even better."}),
+    Budget("DELETE", "api/reviews/<int:pk>/", "customer",
+           in_request(TOKEN, "SELECT the review", "DELETE the review"),
+           lambda t: f"/api/reviews/{t.review.pk}/", status=204),
+    # Platform: base-info and ping run outside a request transaction (independent reads, no BEGIN/COMMIT),
+    # as do the package lookup, the profile lists and the order counts above.
+    Budget("GET", "api/base-info/", "anonymous", STATISTICS, lambda t: "/api/base-info/"),
+    Budget("GET", "api/base-info/", "stale", (TOKEN, *STATISTICS), lambda t: "/api/base-info/"),
+    Budget("GET", "api/base-info/", "customer", (TOKEN, *STATISTICS), lambda t: "/api/base-info/"),
+    Budget("GET", "api/health/", "customer", in_request("SELECT 1 (the database check; no authentication)"),
+           lambda t: "/api/health/"),
+    Budget("GET", "api/ping/", "customer", (), lambda t: "/api/ping/"),
+    Budget("GET", "api/schema/", "anonymous", in_request(), lambda t: "/api/schema/"),
+    Budget("GET", "api/docs/", "anonymous", in_request(), lambda t: "/api/docs/"),
+    Budget("GET", "^api/", "customer", in_request(), lambda t: "/api/no-such-route/", status=404,
+           case="unknown route"),
+]  # fmt: skip
+
+# The issue's ceilings for the hot endpoints: the endpoint's own queries, without the request transaction
+# and the token lookup.
+ISSUE_CEILINGS = {
+    ("GET", "api/offers/"): 4,
+    ("GET", "api/offers/<int:pk>/"): 3,
+    ("GET", "api/offerdetails/<int:pk>/"): 2,
+    ("GET", "api/base-info/"): 4,
+    ("GET", "api/profile/<int:user_id>/"): 2,
+}
+
+
+def served_operations():
+    """Every (method, route) the URL conf answers under /api/ (OPTIONS and HEAD left aside)."""
+    operations = set()
+
+    def walk(patterns, prefix):
+        for entry in patterns:
+            route = prefix + str(entry.pattern)
+            if isinstance(entry, URLResolver):
+                walk(entry.url_patterns, route)
+            elif route.removeprefix("^").startswith("api/"):
+                # A route whose methods cannot be told still shows up, as (None, route), without a budget.
+                operations.update((method, route) for method in methods_of(entry.callback) or {None})
+
+    walk(get_resolver().url_patterns, "")
+    return operations
+
+
+def methods_of(view):
+    # HEAD answers as GET (DRF even adds it to a viewset's method map on its first request), OPTIONS alike.
+    actions = getattr(view, "actions", None)  # a DRF viewset bound to its method map
+    if actions:
+        methods = set(actions)
+    elif getattr(view, "view_class", None) is not None:
+        methods = {method for method in view.view_class.http_method_names if hasattr(view.view_class, method)}
+    else:
+        methods = {"get"}  # a plain function view answers every method alike
+    return {method.upper() for method in methods - {"head", "options"}}
+
+
+class QueryBudgetTests(CoderrTestCase):
+    @classmethod
+    def setUpTestData(cls):
+        cls.business = cls.make_user("business")
+        cls.customer = cls.make_user("customer")
+        cls.staff = cls.make_user("", is_staff=True, is_superuser=True)
+        for user in (cls.business, cls.customer, cls.staff):
+            Token.objects.create(user=user)
+        cls.offer = make_offer(cls.business)
+        Offer.objects.filter(pk=cls.offer.pk).update(image="offer_images/world.png")
+        cls.package = package_of(cls.offer)
+        cls.order = order_create(customer=cls.customer, offer_detail=cls.package)
+        cls.review = Review.objects.create(business_user=cls.business, reviewer=cls.customer, rating=4)
+
+    def grow(self):
+        """The world grown to thirty of everything: offers of different owners with images, orders, reviews."""
+        more = GROWN - 1
+        businesses = self.bulk_users("business", more)
+        customers = self.bulk_users("customer", more)
+        offers = Offer.objects.bulk_create(
+            Offer(user=owner, title=f"Offer {n}", description="Grown.", image=f"offer_images/grown{n}.png")
+            for n, owner in enumerate(businesses)
+        )
+        OfferDetail.objects.bulk_create(
+            OfferDetail(offer=offer, **{**package, "price": package["price"] + n})
+            for n, offer in enumerate(offers)
+            for package in PACKAGES.values()
+        )
+        refresh_offer_aggregates(Offer.objects.filter(pk__in=[offer.pk for offer in offers]))
+        snapshot = package_snapshot(self.package)
+        Order.objects.bulk_create(
+            Order(customer_user=self.customer, business_user=self.business, offer_detail=self.package, **snapshot)
+            for _ in range(more)
+        )
+        Review.objects.bulk_create(
+            [Review(business_user=self.business, reviewer=customer, rating=5) for customer in customers]
+            + [Review(business_user=business, reviewer=self.customer, rating=3) for business in businesses]
+        )
+        self.assertEqual(Offer.objects.count(), GROWN)
+        self.assertEqual(Order.objects.filter(customer_user=self.customer, business_user=self.business).count(), GROWN)
+
+    @staticmethod
+    def bulk_users(user_type, count):
+        start = User.objects.count()
+        users = User.objects.bulk_create(
+            User(username=f"grown_{user_type}{start + n}", email=f"grown_{user_type}{start + n}@example.com",
+                 password=make_password(None), type=user_type, first_name="Grown")
+            for n in range(count)
+        )  # fmt: skip
+        Profile.objects.bulk_create(
+            Profile(user=user, file=f"profile_images/{user.username}.png" if n % 2 else "", location="Berlin")
+            for n, user in enumerate(users)
+        )
+        return users
+
+    def caller(self, name):
+        if name == "anonymous":
+            return self.anonymous()
+        if name == "stale":
+            return self.stale_token_client()
+        return self.client_for(getattr(self, name))
+
+    def measure(self, budget, *, grown):
+        """Runs the budget's request once, in a transaction rolled back afterwards; returns its SQL."""
+        with transaction.atomic():
+            if grown:
+                self.grow()
+            client = self.caller(budget.caller)
+            path = budget.path(self)
+            body = budget.body(self) if callable(budget.body) else budget.body
+            cache.clear()
+            captured = None
+            try:
+                with self.assertNumQueries(len(budget.statements)), CaptureQueriesContext(connection) as captured:
+                    if budget.method == "GET":
+                        response = client.get(path)
+                    else:
+                        response = getattr(client, budget.method.lower())(path, body, format=budget.format)
+            finally:
+                if captured is not None:
+                    self.measured[(str(budget), grown)] = len(captured)
+            self.assertStatus(response, budget.status)
+            if budget.listed:
+                few, many = budget.listed
+                items = response.json()
+                items = items["results"] if isinstance(items, dict) else items
+                self.assertEqual(len(items), many if grown else few, "the list does not show the rows it should")
+            transaction.set_rollback(True)
+        return [query["sql"] for query in captured.captured_queries]
+
+    def assertStatements(self, budget, sql):
+        """The captured statements run the verbs of the budget's descriptions, in that order."""
+        expected = [verb(text) for text in budget.statements]
+        actual = [verb(statement) for statement in sql]
+        if actual != expected:
+            lines = "\n".join(
+                f"  {want or '-':<60} | {got[:140] or '-'}"
+                for want, got in zip_longest(budget.statements, sql, fillvalue="")
+            )
+            self.fail(f"{budget}: statements differ from the budget's description\n{lines}")
+
+    def test_every_operation_runs_exactly_its_budget_with_one_row_and_with_thirty(self):
+        self.measured = {}
+        try:
+            for budget in BUDGETS:
+                for grown in (False, True):
+                    with self.subTest(str(budget), rows=GROWN if grown else 1):
+                        self.assertStatements(budget, self.measure(budget, grown=grown))
+        finally:
+            self.print_table()
+
+    def test_every_api_operation_in_the_url_conf_has_a_budget(self):
+        budgeted = {budget.key for budget in BUDGETS}
+        served = served_operations()
+        self.assertEqual(sorted(served - budgeted), [], "operations without a budget")
+        self.assertEqual(sorted(budgeted - served), [], "budgets of operations the URL conf does not serve")
+
+    def test_hot_endpoints_stay_within_the_issues_ceilings(self):
+        budgeted = {budget.key for budget in BUDGETS}
+        self.assertLessEqual(set(ISSUE_CEILINGS), budgeted)
+        for budget in BUDGETS:
+            if budget.key in ISSUE_CEILINGS:
+                own = [text for text in budget.statements if text not in (REQUEST_SAVEPOINT, REQUEST_RELEASE, TOKEN)]
+                with self.subTest(str(budget)):
+                    self.assertLessEqual(len(own), ISSUE_CEILINGS[budget.key])
+
+    def print_table(self):
+        width = max(len(str(budget)) for budget in BUDGETS)
+        lines = [
+            f"\nQuery budgets ({connection.vendor}): statements with 1 row / with {GROWN} rows "
+            "(incl. the request's SAVEPOINT pair and the token lookup)",
+            f"{'operation [caller]':<{width}}  1 row  {GROWN} rows  own queries (without savepoints and token)",
+        ]
+        for budget in BUDGETS:
+            own = Counter(verb(text) for text in budget.statements if text not in (TOKEN,))
+            own = {name: count for name, count in own.items() if name not in ("SAVEPOINT", "RELEASE")}
+            few = self.measured.get((str(budget), False), "?")
+            many = self.measured.get((str(budget), True), "?")
+            summary = ", ".join(f"{count} {name}" for name, count in own.items()) or "none"
+            lines.append(f"{budget!s:<{width}}  {few!s:>5}  {many!s:>7}  {summary}")
+        sys.stderr.write("\n".join(lines) + "\n")
