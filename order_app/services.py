@@ -2,7 +2,8 @@
 
 from django.db import transaction
 
-from core.db.prepared import PreparedQuery, lookup_id
+from core.db.ids import lookup_id
+from core.db.prepared import PreparedQuery
 from offer_app.models import OfferDetail
 from order_app.models import Order
 

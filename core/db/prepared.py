@@ -140,18 +140,6 @@ class PreparedQuery:
         return compiled
 
 
-def lookup_id(value):
-    """A URL's id as the int a prepared statement can bind, or None when no row can have it.
-
-    What the ORM's `get(pk=value)` accepts (`int(value)`), limited to 64 bits: SQLite cannot bind more.
-    """
-    try:
-        number = int(value)
-    except (TypeError, ValueError):
-        return None
-    return number if -(2**63) <= number < 2**63 else None
-
-
 class PreparedCount(PreparedQuery):
     """The number of rows of a values() queryset (give it `.order_by().values("pk")`): `count(*args)`."""
 
@@ -159,3 +147,20 @@ class PreparedCount(PreparedQuery):
 
     def count(self, *args, using=DEFAULT_DB_ALIAS):
         return self.rows(*args, using=using)[0]["count"]
+
+
+# What a stand-in proves the ORM binds unchanged: ints within 32 bits (every integer column holds them), and
+# decimals of at most two places below 10^8 (the money columns). Larger values are left to the ORM, which
+# may answer "no match" for a value its column cannot hold instead of binding it.
+_BINDABLE = {
+    int: lambda value: -(2**31) <= value < 2**31,
+    Decimal: lambda value: value.is_finite() and value.as_tuple().exponent >= -2 and abs(value) < 10**8,
+    str: lambda value: True,
+    Contains: lambda value: True,
+}
+
+
+def bindable(kind, value):
+    """Whether a prepared statement binds `value` (of parameter type `kind`) exactly as the ORM would."""
+    expected = str if kind is Contains else kind
+    return type(value) is expected and _BINDABLE[kind](value)

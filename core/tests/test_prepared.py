@@ -12,7 +12,8 @@ from rest_framework.authtoken.models import Token
 from rest_framework.exceptions import AuthenticationFailed
 
 from core.api.authentication import TokenAuthentication
-from core.db.prepared import PreparedQuery, lookup_id
+from core.db.ids import lookup_id
+from core.db.prepared import Contains, PreparedQuery, bindable
 from core.testing import TEST_PASSWORD, CoderrTestCase, User, make_offer
 from offer_app.models import Offer, OfferDetail
 
@@ -417,6 +418,30 @@ class LookupIdTests(unittest.TestCase):
         for value in (str(2**63 - 1), str(-(2**63))):
             with self.subTest(value=value):
                 self.assertEqual(prepared.rows(lookup_id(value)), [])
+
+
+class BindableTests(unittest.TestCase):
+    def test_only_values_of_the_class_a_stand_in_proves_are_bound(self):
+        cases = [
+            (int, 0, True),
+            (int, 2**31 - 1, True),
+            (int, -(2**31), True),
+            (int, 2**31, False),
+            (int, True, False),
+            (int, "7", False),
+            (Decimal, Decimal("49.99"), True),
+            (Decimal, Decimal("99999999.99"), True),
+            (Decimal, Decimal("100000000"), False),
+            (Decimal, Decimal("1.005"), False),
+            (Decimal, Decimal("1E+2"), True),
+            (Decimal, Decimal("NaN"), False),
+            (Decimal, 5, False),
+            (Contains, "50%_off", True),
+            (str, "x", True),
+        ]
+        for kind, value, expected in cases:
+            with self.subTest(kind=kind.__name__, value=value):
+                self.assertIs(bindable(kind, value), expected)
 
 
 class PreparedTokenAuthenticationTests(CoderrTestCase):

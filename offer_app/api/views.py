@@ -11,18 +11,12 @@ from rest_framework.response import Response
 from auth_app.api.permissions import IsBusinessUser
 from core.api.authentication import LenientTokenAuthentication
 from core.api.schema import DETAIL, ERROR_400, ERROR_401, ERROR_403, ERROR_404, ERROR_429
-from core.db.prepared import lookup_id
+from core.db.ids import lookup_id
 from core.db.transactions import outside_request_transaction
-from offer_app.api.filters import DEFAULT_ORDERING, OfferFilter
+from offer_app.api.filters import OfferFilter
 from offer_app.api.pagination import OfferPagination
 from offer_app.api.permissions import IsOfferOwner
-from offer_app.api.representations import (
-    OFFER_BY_ID,
-    PACKAGE_BY_ID,
-    OfferListing,
-    offer_representations,
-    prepared_filters,
-)
+from offer_app.api.representations import OFFER_BY_ID, OFFER_LIST, OFFER_SHAPE, PACKAGE_BY_ID, OfferListing
 from offer_app.api.serializers import (
     OfferDetailSerializer,
     OfferSerializer,
@@ -139,34 +133,26 @@ class OfferViewSet(
         return [IsAuthenticated(), IsOfferOwner()]
 
     def get_queryset(self):
-        if self.action == "list":
-            return Offer.objects.order_by(*DEFAULT_ORDERING)
-        # No packages prefetched for an edit: only an edit that sends packages reads them (once, to match
-        # them by type), and the frontend's image upload sends none.
+        # For the writes' object lookup (the reads use OFFER_LIST and OFFER_BY_ID). No packages prefetched
+        # for an edit: only an edit that sends packages reads them (once, to match them by type), and the
+        # frontend's image upload sends none.
         return Offer.objects.all()
 
     def filter_queryset(self, queryset):
-        # The list's parameters filter the list only, never the lookup of one offer.
-        if self.action != "list":
-            return queryset
-        return super().filter_queryset(queryset)
+        # The list's parameters (filterset_class documents them) never filter the lookup of one offer.
+        return queryset
 
     def list(self, request):
-        # The parameters the frontend sends (mostly empty, plain values otherwise) run as prepared
-        # statements; anything else goes through the filter set, which validates it (400) or applies it.
-        prepared = prepared_filters(request.query_params)
-        if prepared is None:
-            listing = OfferListing(offers=self.filter_queryset(self.get_queryset()))
-        else:
-            listing = OfferListing(prepared)
+        # OfferFilter validates the parameters (400) and selects the prepared statements that run them.
+        listing = OfferListing(OFFER_LIST.select(request.query_params, request))
         page = self.paginate_queryset(listing)
-        return self.get_paginated_response(offer_representations(page, request))
+        return self.get_paginated_response(OFFER_SHAPE.represent(page, request))
 
     def retrieve(self, request, pk=None):
         offer = OFFER_BY_ID.first(pk) if (pk := lookup_id(pk)) is not None else None
         if offer is None:
             raise Http404
-        return Response(offer_representations([offer], request)[0])
+        return Response(OFFER_SHAPE.represent([offer], request)[0])
 
     def create(self, request):
         serializer = OfferWriteSerializer(data=request.data)

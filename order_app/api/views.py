@@ -4,6 +4,7 @@ from django.contrib.auth import get_user_model
 from django.db import transaction
 from django.db.models import Q
 from django.http import Http404
+from django.utils.translation import gettext_lazy as _
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import (
     OpenApiParameter,
@@ -19,7 +20,7 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from auth_app.api.permissions import IsCustomerUser
-from core.api.representation import serialized_rows
+from core.api.representation import ReadShape
 from core.api.schema import DETAIL, ERROR_400, ERROR_401, ERROR_403, ERROR_404, ERROR_429
 from core.db.prepared import PreparedQuery
 from core.db.transactions import outside_request_transaction
@@ -37,10 +38,11 @@ from order_app.services import WrongBusinessUser, order_create
 
 User = get_user_model()
 
-ORDER_NOT_FOUND = "No order with this id exists."
+ORDER_NOT_FOUND = _("No order with this id exists.")
 # The answer to a write, read back once the write is committed (core.db.prepared).
-ORDER_BY_ID = PreparedQuery(lambda pk: Order.objects.filter(pk=pk).values(*OrderSerializer.Meta.fields), int)
-BUSINESS_USER_NOT_FOUND = "No business user with this id exists."
+ORDER_SHAPE = ReadShape(OrderSerializer)
+ORDER_BY_ID = PreparedQuery(lambda pk: ORDER_SHAPE.values(Order.objects.filter(pk=pk)), int)
+BUSINESS_USER_NOT_FOUND = _("No business user with this id exists.")
 
 # PATCH bodies are partial for drf-spectacular, which would mark `status` optional; here it is required.
 ORDER_STATUS_REQUEST = {
@@ -142,11 +144,11 @@ class OrderViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, mixins.Dest
         return orders
 
     def list(self, request, *args, **kwargs):
-        return Response(serialized_rows(self.get_queryset(), OrderSerializer))
+        return Response(ORDER_SHAPE.read(self.get_queryset()))
 
     def retrieve(self, request, *args, **kwargs):
         # Visibility is the queryset's (participants only), so the row is read straight away.
-        rows = serialized_rows(self.get_queryset().filter(pk=kwargs["pk"]), OrderSerializer)
+        rows = ORDER_SHAPE.read(self.get_queryset().filter(pk=kwargs["pk"]))
         if not rows:
             raise NotFound(ORDER_NOT_FOUND)
         return Response(rows[0])

@@ -2,6 +2,7 @@
 
 from django.contrib.auth import get_user_model
 from django.db import IntegrityError
+from django.utils.translation import gettext_lazy as _
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import generics, serializers
@@ -12,18 +13,16 @@ from rest_framework.response import Response
 
 from auth_app.api.serializers import EMAIL_TAKEN
 from core.api.schema import ERROR_400, ERROR_401, ERROR_403, ERROR_404, ERROR_429
+from core.db.ids import lookup_id
 from core.db.transactions import outside_request_transaction
 from profile_app.api.permissions import IsProfileOwnerOrReadOnly
-from profile_app.api.representations import PROFILE_OF_USER, profile_rows, profiles_of_type
+from profile_app.api.representations import PROFILE_LIST_SHAPE, PROFILE_OF_USER, PROFILE_SHAPE, profiles_of_type
 from profile_app.api.serializers import ProfileListSerializer, ProfileSerializer
 from profile_app.models import Profile
 
 User = get_user_model()
 
-PROFILE_NOT_FOUND = "No profile exists for this user id."
-
-# Ids are 64-bit; SQLite cannot even compare with a larger integer, so such an id is simply unknown.
-MAX_ID = 2**63 - 1
+PROFILE_NOT_FOUND = _("No profile exists for this user id.")
 
 USER_ID = OpenApiParameter(
     "user_id", OpenApiTypes.INT, OpenApiParameter.PATH, description="The id of the profile's user (not a profile id)."
@@ -38,8 +37,8 @@ class ProfileDetailView(generics.GenericAPIView):
 
     def get_object(self):
         profile = None
-        if self.kwargs["user_id"] <= MAX_ID:
-            profile = self.get_queryset().filter(user_id=self.kwargs["user_id"]).first()
+        if (user_id := lookup_id(self.kwargs["user_id"])) is not None:
+            profile = self.get_queryset().filter(user_id=user_id).first()
         if profile is None:
             raise NotFound(PROFILE_NOT_FOUND)
         self.check_object_permissions(self.request, profile)
@@ -52,10 +51,10 @@ class ProfileDetailView(generics.GenericAPIView):
     )
     def get(self, request, user_id):
         # Every authenticated user may read any profile: no object permission to check, one query.
-        row = PROFILE_OF_USER.first(user_id) if user_id <= MAX_ID else None
+        row = PROFILE_OF_USER.first(user_id) if (user_id := lookup_id(user_id)) is not None else None
         if row is None:
             raise NotFound(PROFILE_NOT_FOUND)
-        return Response(profile_rows([row], request, ProfileSerializer.Meta.fields)[0])
+        return Response(PROFILE_SHAPE.represent([row], request)[0])
 
     @extend_schema(
         summary="Edit your own profile (JSON, or multipart with an optional `file` image)",
@@ -100,7 +99,7 @@ class ProfileListView(generics.ListAPIView):
 
     def list(self, request, *args, **kwargs):
         rows = profiles_of_type(self.user_type).rows()
-        return Response(profile_rows(rows, request, ProfileListSerializer.Meta.fields))
+        return Response(PROFILE_LIST_SHAPE.represent(rows, request))
 
 
 @extend_schema(

@@ -11,6 +11,7 @@ class IdFilter(filters.Filter):
     """An exact match on a whole number; anything else is a 400 naming the parameter."""
 
     field_class = forms.IntegerField
+    prepared_type = int
 
 
 class StableOrderingFilter(filters.OrderingFilter):

@@ -7,11 +7,10 @@ from rest_framework.permissions import IsAuthenticated
 from rest_framework.response import Response
 
 from auth_app.api.permissions import IsCustomerUser
-from core.api.representation import serialized_rows
 from core.api.schema import ERROR_400, ERROR_401, ERROR_403, ERROR_404, ERROR_429
 from reviews_app.api.filters import ReviewFilter
 from reviews_app.api.permissions import IsReviewAuthorOrReadOnly
-from reviews_app.api.representations import prepared_review_rows
+from reviews_app.api.representations import REVIEW_LIST, REVIEW_SHAPE
 from reviews_app.api.serializers import ALREADY_REVIEWED, ReviewCreateSerializer, ReviewSerializer
 from reviews_app.models import Review
 
@@ -40,18 +39,15 @@ class ReviewListCreateView(generics.ListCreateAPIView):
         return ReviewCreateSerializer if self.request.method == "POST" else ReviewSerializer
 
     def list(self, request, *args, **kwargs):
-        rows = prepared_review_rows(request.query_params)
-        if rows is None:
-            rows = serialized_rows(self.filter_queryset(self.get_queryset()), ReviewSerializer)
-        return Response(rows)
+        # ReviewFilter validates the parameters (400) and selects the prepared statement that runs them.
+        selection = REVIEW_LIST.select(request.query_params, request)
+        return Response(REVIEW_LIST.rows(selection, REVIEW_SHAPE.values))
 
     def create(self, request, *args, **kwargs):
         serializer = self.get_serializer(data=request.data)
         serializer.is_valid(raise_exception=True)
         review = self.perform_create(serializer)
-        return Response(
-            serialized_rows(Review.objects.filter(pk=review.pk), ReviewSerializer)[0], status=status.HTTP_201_CREATED
-        )
+        return Response(REVIEW_SHAPE.read(Review.objects.filter(pk=review.pk))[0], status=status.HTTP_201_CREATED)
 
     def perform_create(self, serializer):
         data = serializer.validated_data

@@ -1,18 +1,19 @@
-"""The review list's prepared statements answer what ReviewFilter answers, for every parameter they take."""
+"""The review list's prepared statements, derived from ReviewFilter, answer what ReviewFilter's queryset answers."""
 
 import itertools
 from datetime import timedelta
 
 from django.http import QueryDict
 from django.utils import timezone
+from rest_framework.exceptions import ValidationError
 
-from core.api.representation import serialized_rows
 from core.testing import CoderrTestCase
 from reviews_app.api.filters import ReviewFilter
-from reviews_app.api.representations import ORDERINGS, prepared_review_rows
-from reviews_app.api.serializers import ReviewSerializer
+from reviews_app.api.representations import REVIEW_LIST, REVIEW_SHAPE
 from reviews_app.models import Review
 from reviews_app.tests.utils import make_review
+
+ORDERINGS = ("", "updated_at", "-updated_at", "rating", "-rating", "rating,-updated_at")
 
 
 class PreparedReviewListTests(CoderrTestCase):
@@ -28,10 +29,14 @@ class PreparedReviewListTests(CoderrTestCase):
         self.reviewer = customers[0]
 
     def through_filter_set(self, params):
-        queryset = Review.objects.order_by("-updated_at", "-id")
-        filterset = ReviewFilter(params, queryset=queryset)
+        filterset = ReviewFilter(params, queryset=Review.objects.order_by("-updated_at", "-id"))
         self.assertTrue(filterset.is_valid(), filterset.errors)
-        return serialized_rows(filterset.qs, ReviewSerializer)
+        return REVIEW_SHAPE.read(filterset.qs)
+
+    def prepared_rows(self, params, *, prepared=True):
+        selection = REVIEW_LIST.select(params)
+        self.assertIs(selection.prepared, prepared, params.urlencode())
+        return REVIEW_LIST.rows(selection, REVIEW_SHAPE.values)
 
     def test_every_combination_of_filters_and_ordering_matches_the_filter_set(self):
         filters = {"business_user_id": self.businesses[1].pk, "reviewer_id": self.reviewer.pk}
@@ -42,26 +47,24 @@ class PreparedReviewListTests(CoderrTestCase):
                 params.update({name: str(filters[name]) for name in used})
                 params["ordering"] = ordering
                 with self.subTest(params=params.urlencode()):
-                    prepared = prepared_review_rows(params)
-                    self.assertIsNotNone(prepared)
-                    self.assertEqual(prepared, self.through_filter_set(params))
-                    self.assertTrue(prepared or used)  # the unfiltered list is never empty here
+                    rows = self.prepared_rows(params)
+                    self.assertEqual(rows, self.through_filter_set(params))
+                    self.assertTrue(rows)
                 cases += 1
-        self.assertEqual(cases, 4 * 5)
+        self.assertEqual(cases, 4 * 6)
 
     def test_empty_parameters_mean_no_filter(self):
         params = QueryDict("business_user_id=&reviewer_id=&ordering=")
-        self.assertEqual(prepared_review_rows(params), self.through_filter_set(params))
-        self.assertEqual(len(prepared_review_rows(params)), Review.objects.count())
+        self.assertEqual(self.prepared_rows(params), self.through_filter_set(params))
+        self.assertEqual(len(self.prepared_rows(params)), Review.objects.count())
 
-    def test_what_the_statements_do_not_read_exactly_is_left_to_the_filter_set(self):
-        for query in (
-            "business_user_id=abc",
-            "business_user_id=-1",
-            "business_user_id= 1",
-            f"reviewer_id={2**63}",
-            "ordering=rating,-updated_at",
-            "ordering=description",
-        ):
+    def test_ids_beyond_what_a_statement_binds_go_through_the_filter_sets_queryset(self):
+        for query in (f"reviewer_id={2**40}", f"business_user_id={2**63}"):
             with self.subTest(query=query):
-                self.assertIsNone(prepared_review_rows(QueryDict(query)))
+                params = QueryDict(query)
+                self.assertEqual(self.prepared_rows(params, prepared=False), self.through_filter_set(params))
+
+    def test_malformed_parameters_are_refused_by_the_filter_set(self):
+        for query in ("business_user_id=abc", "business_user_id=1.5", "ordering=description"):
+            with self.subTest(query=query), self.assertRaises(ValidationError):
+                REVIEW_LIST.select(QueryDict(query))
