@@ -100,6 +100,36 @@ class OfferListTests(OfferListTestCase):
         self.assertEqual(self.ids(self.anonymous().get(URL, {"search": "dEsIgN"})), [by_title.pk])
         self.assertEqual(self.ids(self.anonymous().get(URL, {"search": "w"})), [by_description.pk, by_title.pk])
 
+    def test_search_needs_every_term_in_any_order_and_field(self):
+        website_design = self.offer(title="Website Design", description="Five pages.")
+        logo = self.offer(title="Design of your logo", description="Vector artwork.")
+        self.offer(title="Website texts", description="Copywriting.")
+        self.date(website_design, updated_at=2)
+        self.date(logo, updated_at=1)
+        self.assertEqual(self.ids(self.anonymous().get(URL, {"search": "design website"})), [website_design.pk])
+        self.assertEqual(self.ids(self.anonymous().get(URL, {"search": "logo design"})), [logo.pk])
+        # A term may be in the title and another in the description.
+        self.assertEqual(self.ids(self.anonymous().get(URL, {"search": "  PAGES   website "})), [website_design.pk])
+        self.assertEqual(self.ids(self.anonymous().get(URL, {"search": "design"})), [logo.pk, website_design.pk])
+        self.assertEqual(self.ids(self.anonymous().get(URL, {"search": "design copywriting"})), [])
+
+    def test_a_quoted_phrase_is_one_term(self):
+        exact = self.offer(title="Website Design", description="Five pages.")
+        self.offer(title="Design for a website", description="Landing page.")
+        self.assertEqual(self.ids(self.anonymous().get(URL, {"search": '"website design"'})), [exact.pk])
+        self.assertEqual(self.ids(self.anonymous().get(URL, {"search": '"five pages" website'})), [exact.pk])
+        # An unclosed quote runs to the end; an empty phrase is no term at all.
+        self.assertEqual(self.ids(self.anonymous().get(URL, {"search": '"website design'})), [exact.pk])
+        self.assertEqual(len(self.ids(self.anonymous().get(URL, {"search": '""'}))), 2)
+
+    def test_more_than_twenty_search_terms_are_refused_naming_the_parameter(self):
+        self.offer(title="a b c")
+        response = self.anonymous().get(URL, {"search": " ".join(f"t{n}" for n in range(21))})
+        self.assertStatus(response, 400)
+        self.assertEqual(response.json(), {"search": [filters.SEARCH_TOO_MANY_TERMS.format(limit=20)]})
+        words = " ".join(["a"] * 30 + ["b", "c"])  # repeated terms count once
+        self.assertEqual(len(self.ids(self.anonymous().get(URL, {"search": words}))), 1)
+
     def test_search_treats_like_wildcards_as_text(self):
         self.offer(title="Plain")
         discount = self.offer(title="100% satisfaction")
