@@ -1,13 +1,22 @@
 # Coderr backend. `make run` sets everything up and serves http://127.0.0.1:8000/; `make test` runs the suite.
 SHELL := /bin/bash
 PYTHON_VERSION := $(shell cat .python-version)
-# The interpreter .python-version names (pyenv), else pythonX.Y on the PATH.
-BASE_PYTHON ?= $(shell (p=$$(pyenv prefix 2>/dev/null) && echo "$$p/bin/python") || command -v python$(PYTHON_VERSION) || echo python$(PYTHON_VERSION))
+# Prints the Python that builds .venv: BASE_PYTHON if set, uv, pyenv's .python-version interpreter,
+# python3.13, python3.12, python3 >= 3.12 (in that order); else says what to install and fails.
+FIND_PYTHON := sh tools/find_python.sh
+# `make lock` compiles the lock files with this uv, installed into $(LOCK_VENV) (not into .venv, whose
+# install needs the lock to be in sync first).
+UV_VERSION := 0.13.9
+LOCK_VENV := .venv-lock
+LOCK_COMPILE := $(LOCK_VENV)/bin/uv pip compile --quiet --universal --python-version 3.12 --generate-hashes \
+	--custom-compile-command "make lock"
 VENV := .venv
 PY := $(VENV)/bin/python
 HOST ?= 127.0.0.1
 PORT ?= 8000
 COVERAGE_FLOOR ?= 95
+# The PostgreSQL server `make test-postgres` uses; Django creates (and drops) a test_<name> database there.
+TEST_DATABASE_URL ?= postgres://postgres@127.0.0.1:5432/coderr
 
 .PHONY: fuzz help migrate run serve test test-sqlite test-postgres lint format check bench seed superuser clean
 
@@ -17,20 +26,30 @@ help:
 	@echo "make serve      production-like: gunicorn, DEBUG off, static files via whitenoise"
 	@echo "make lint       ruff check + format check"
 	@echo "make bench      load benchmark (see README, Performance)"
+	@echo "make lock       regenerate requirements*.lock (with hashes) after editing requirements*.txt"
 
-$(VENV)/.installed: requirements.txt requirements-dev.txt .python-version
-	@$(BASE_PYTHON) -c 'import sys; assert sys.version_info >= (3, 12), "Python >= 3.12 needed, got " + sys.version' \
-		|| { echo "Install Python $(PYTHON_VERSION) (pyenv install $(PYTHON_VERSION)) or set BASE_PYTHON=/path/to/python3.13"; exit 1; }
-	$(BASE_PYTHON) -m venv $(VENV)
-	$(PY) -m pip install --quiet --upgrade pip
-	$(PY) -m pip install --quiet -r requirements-dev.txt
+# Installs the lock files (exact versions and hashes); requirements*.txt are only checked against them.
+$(VENV)/.installed: requirements.lock requirements-dev.lock requirements.txt requirements-dev.txt .python-version
+	@$(PY) -c '' 2>/dev/null || { base=$$($(FIND_PYTHON)) || exit 1; echo "Creating $(VENV) with $$base"; \
+		rm -rf $(VENV); "$$base" -m venv $(VENV) || { rm -rf $(VENV); exit 1; }; }
+	@$(PY) tools/check_lock.py
+	$(PY) -m pip install --quiet --disable-pip-version-check --require-hashes -r requirements-dev.lock
 	@touch $@
 
+# Checked on every run: creates .env from .env.example, or fills a missing or empty SECRET_KEY (a set-up
+# interrupted after the copy); a key that is set is never changed.
+.PHONY: .env
 .env:
-	@cp .env.example .env
-	@key=$$($(BASE_PYTHON) -c 'import secrets; print(secrets.token_urlsafe(50))'); \
-		sed -i "s|^SECRET_KEY=.*|SECRET_KEY=$$key|" .env
-	@echo "Created .env from .env.example with a generated SECRET_KEY."
+	@py=$(PY); $$py -c '' 2>/dev/null || py=$$($(FIND_PYTHON)) || exit 1; "$$py" tools/write_env.py
+
+.PHONY: lock
+lock:
+	@$(LOCK_VENV)/bin/uv --version 2>/dev/null | grep -qF ' $(UV_VERSION)' || { \
+		base=$$($(FIND_PYTHON)) || exit 1; rm -rf $(LOCK_VENV); "$$base" -m venv $(LOCK_VENV) \
+		&& $(LOCK_VENV)/bin/python -m pip install --quiet --disable-pip-version-check uv==$(UV_VERSION); }
+	$(LOCK_COMPILE) requirements.txt -o requirements.lock
+	$(LOCK_COMPILE) requirements-dev.txt -c requirements.lock -o requirements-dev.lock
+	@$(LOCK_VENV)/bin/python tools/check_lock.py
 
 migrate: $(VENV)/.installed .env
 	$(PY) manage.py migrate --noinput
@@ -50,7 +69,7 @@ test: $(VENV)/.installed .env
 	$(PY) -m coverage report --fail-under=$(COVERAGE_FLOOR)
 
 test-postgres: $(VENV)/.installed .env
-	DATABASE_URL=postgres://postgres@127.0.0.1:5432/coderr $(PY) manage.py test --noinput $(TEST_ARGS)
+	DATABASE_URL='$(TEST_DATABASE_URL)' $(PY) manage.py test --noinput $(TEST_ARGS)
 
 lint: $(VENV)/.installed
 	$(VENV)/bin/ruff check .
@@ -61,12 +80,12 @@ format: $(VENV)/.installed
 	$(VENV)/bin/ruff format .
 
 check: $(VENV)/.installed .env
+	$(PY) tools/check_lock.py
 	$(PY) manage.py check
 	$(PY) manage.py makemigrations --check --dry-run
 
+# Needs wrk, a system package: bench/run.py says how to install it and stops when it is missing.
 bench: $(VENV)/.installed .env
-	@command -v wrk >/dev/null || { echo "Installing wrk (the load generator) from Debian's packages"; \
-		apt-get update -qq && apt-get install -y -qq wrk; }
 	$(PY) bench/run.py $(BENCH_ARGS)
 
 fuzz: $(VENV)/.installed
@@ -79,4 +98,4 @@ superuser: $(VENV)/.installed .env
 	$(PY) manage.py createsuperuser
 
 clean:
-	rm -rf $(VENV) staticfiles .coverage htmlcov
+	rm -rf $(VENV) $(LOCK_VENV) staticfiles .coverage htmlcov
