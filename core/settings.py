@@ -50,7 +50,6 @@ INSTALLED_APPS = [
 MIDDLEWARE = [
     "core.api.middleware.JsonErrorMiddleware",
     "core.api.middleware.RequestBodyLimitMiddleware",
-    "core.db.sqlite_backend.middleware.ReadOnlyRequestMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "corsheaders.middleware.CorsMiddleware",
@@ -89,12 +88,13 @@ DATABASES = {
         conn_health_checks=True,
     )
 }
-DATABASES["default"]["ATOMIC_REQUESTS"] = True
+# No request transactions: reads run in autocommit (one statement each, no BEGIN/COMMIT round trips), and
+# every write is a service function that owns its transaction (each app's services.py).
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     DATABASES["default"]["ENGINE"] = "core.db.sqlite_backend"
-    # WAL lets readers run while one writer writes; IMMEDIATE transactions take the write lock up front so
-    # concurrent writers queue on the busy timeout instead of failing with "database is locked" (read-only
-    # requests begin DEFERRED: see core/db/sqlite_backend).
+    # WAL lets readers run while one writer writes; IMMEDIATE transactions (only write services open them)
+    # take the write lock up front so concurrent writers queue instead of failing with "database is
+    # locked" (see core/db/sqlite_backend).
     DATABASES["default"]["OPTIONS"] = {
         "timeout": config("SQLITE_BUSY_TIMEOUT", default=20, cast=int),
         "transaction_mode": "IMMEDIATE",

@@ -22,9 +22,6 @@ from offer_app.services import offer_create
 
 User = get_user_model()
 
-# The request runs in its own transaction (ATOMIC_REQUESTS); inside the test's transaction that is a
-# SAVEPOINT and a RELEASE SAVEPOINT, which assertNumQueries counts too.
-REQUEST_TRANSACTION = 2
 MEDIA_HOST = "http://testserver"
 
 # The three packages of a typical offer, as OfferDetail field values.

@@ -1,11 +1,16 @@
 """Order writes: an order is made from a package and keeps a copy of its terms."""
 
 from django.db import transaction
+from django.utils.translation import gettext_lazy as _
 
 from core.db.ids import lookup_id
 from core.db.prepared import PreparedQuery
+from core.errors import DomainError
 from offer_app.models import OfferDetail
 from order_app.models import Order
+
+PACKAGE_NOT_FOUND = _("The package you want to order does not exist.")
+BUSINESS_USER_MISMATCH = _("This package belongs to another business user.")
 
 # The package terms an order copies, so later edits or deletion of the offer never change the order.
 SNAPSHOT_FIELDS = ("title", "revisions", "delivery_time_in_days", "price", "features", "offer_type")
@@ -30,8 +35,18 @@ LOCKED_PACKAGE = PreparedQuery(
 )
 
 
-class WrongBusinessUser(Exception):
+class PackageNotFound(DomainError):
+    """There is no package with the ordered id (a 404, as the written spec says)."""
+
+    status = 404
+    message = PACKAGE_NOT_FOUND
+
+
+class WrongBusinessUser(DomainError):
     """The order named a business user who does not own the package."""
+
+    field = "business_user_id"
+    message = BUSINESS_USER_MISMATCH
 
 
 @transaction.atomic
@@ -40,13 +55,13 @@ def order_create(*, customer, offer_detail, business_user_id=None):
 
     Only `offer_detail.pk` is used: the package row is read here under a row lock, so the snapshot is the
     package as committed at this moment and a concurrent deletion of its offer waits for this order instead
-    of leaving it pointing at a row that no longer exists. Raises OfferDetail.DoesNotExist when there is no
+    of leaving it pointing at a row that no longer exists. Raises PackageNotFound when there is no
     such package, and WrongBusinessUser when `business_user_id` is given and is not the package's owner.
     """
     pk = lookup_id(offer_detail.pk)
     package = LOCKED_PACKAGE.first(pk) if pk is not None else None
     if package is None:
-        raise OfferDetail.DoesNotExist
+        raise PackageNotFound
     owner_id = package.pop("offer__user_id")
     if business_user_id is not None and business_user_id != owner_id:
         raise WrongBusinessUser
@@ -56,3 +71,17 @@ def order_create(*, customer, offer_detail, business_user_id=None):
         offer_detail_id=package.pop("id"),
         **package,
     )
+
+
+@transaction.atomic
+def order_status_update(*, order, status):
+    """Move `order` to `status` (any direction: the business user corrects mistakes)."""
+    order.status = status
+    order.save()
+    return order
+
+
+@transaction.atomic
+def order_delete(*, order):
+    """Delete `order` (staff only: participants keep their history)."""
+    order.delete()

@@ -4,20 +4,14 @@ import logging
 
 from django.core.exceptions import RequestDataTooBig, TooManyFieldsSent, TooManyFilesSent
 from django.core.exceptions import ValidationError as DjangoValidationError
-from django.db import (
-    DEFAULT_DB_ALIAS,
-    DatabaseError,
-    IntegrityError,
-    InterfaceError,
-    OperationalError,
-    connection,
-    transaction,
-)
+from django.db import DatabaseError, IntegrityError, InterfaceError, OperationalError
 from django.db.models import ProtectedError, RestrictedError
 from rest_framework import exceptions, status
 from rest_framework.response import Response
 from rest_framework.serializers import as_serializer_error
-from rest_framework.views import exception_handler, set_rollback
+from rest_framework.views import exception_handler
+
+from core.errors import DomainError
 
 logger = logging.getLogger("coderr.errors")
 
@@ -60,6 +54,12 @@ def translate_exception(exc):
         return exceptions.ParseError(TOO_MANY_FIELDS)
     if isinstance(exc, DjangoValidationError):
         return exceptions.ValidationError(as_serializer_error(exc))
+    if isinstance(exc, DomainError):
+        if exc.status == status.HTTP_400_BAD_REQUEST:
+            return exceptions.ValidationError({exc.field or "non_field_errors": [exc.message]})
+        error = exceptions.APIException(exc.message)
+        error.status_code = exc.status
+        return error
     if isinstance(exc, (ProtectedError, RestrictedError)):
         return Conflict(PROTECTED)
     if isinstance(exc, IntegrityError):
@@ -77,21 +77,10 @@ def api_exception_handler(exc, context):
         response = unexpected_error(exc, context)
     if isinstance(exc, ServiceUnavailable):
         response["Retry-After"] = "5"
-    if outside_request_transaction(context.get("request")) and connection.in_atomic_block:
-        # DRF marks the innermost atomic block for rollback. A view outside the request transaction has no
-        # block of its own open by now, so the mark would land on a caller's (a test case's): take it back.
-        transaction.set_rollback(False)
     return response
 
 
-def outside_request_transaction(request):
-    """Whether the request's view runs outside ATOMIC_REQUESTS (marked as Django's handler reads it)."""
-    match = getattr(getattr(request, "_request", None), "resolver_match", None)
-    return DEFAULT_DB_ALIAS in getattr(getattr(match, "func", None), "_non_atomic_requests", ())
-
-
 def unexpected_error(exc, context):
-    set_rollback()
     if isinstance(exc, DatabaseError):
         logger.exception("Database error in %s", context.get("view").__class__.__name__)
     else:

@@ -9,7 +9,6 @@ from rest_framework.views import APIView
 
 from core.api.authentication import LenientTokenAuthentication
 from core.api.schema import ERROR_429
-from core.db.transactions import outside_request_transaction
 from general_app.api.serializers import BaseInfoSerializer
 from general_app.api.statistics import platform_statistics
 
@@ -34,8 +33,6 @@ class HealthView(APIView):
         return Response({"status": "ok", "database": "ok"})
 
 
-# One read-only statement: no request transaction needed.
-@outside_request_transaction
 class BaseInfoView(APIView):
     """Public platform statistics for the landing page; a stale token is treated as anonymous."""
 
@@ -51,7 +48,6 @@ class BaseInfoView(APIView):
         return Response(platform_statistics())
 
 
-@outside_request_transaction
 class PingView(APIView):
     """Liveness only: no database, no authentication. Also the benchmark's ceiling (P0)."""
 

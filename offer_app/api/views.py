@@ -12,7 +12,6 @@ from auth_app.api.permissions import IsBusinessUser
 from core.api.authentication import LenientTokenAuthentication
 from core.api.schema import DETAIL, ERROR_400, ERROR_401, ERROR_403, ERROR_404, ERROR_429
 from core.db.ids import lookup_id
-from core.db.transactions import outside_request_transaction
 from offer_app.api.filters import OfferFilter
 from offer_app.api.pagination import OfferPagination
 from offer_app.api.permissions import IsOfferOwner
@@ -182,7 +181,6 @@ class OfferViewSet(
         responses={200: OfferDetailSerializer, 404: ERROR_404, 429: ERROR_429},
     )
 )
-@outside_request_transaction
 class OfferDetailView(RetrieveAPIView):
     authentication_classes = [LenientTokenAuthentication]
     permission_classes = [AllowAny]

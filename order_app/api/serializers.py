@@ -2,18 +2,17 @@
 
 from collections.abc import Mapping
 
+from django.utils.translation import gettext_lazy as _
 from rest_framework import serializers
 
 from order_app.models import Order
 
-PACKAGE_REQUIRED = "Choose the package to order (offer_detail_id)."
-PACKAGE_ID_INVALID = "The package id must be a whole number."
-PACKAGE_NOT_FOUND = "The package you want to order does not exist."
-BUSINESS_USER_ID_INVALID = "The business user id must be a whole number."
-BUSINESS_USER_MISMATCH = "This package belongs to another business user."
-STATUS_REQUIRED = "Send the new status: in_progress, completed or cancelled."
-STATUS_INVALID = "The status must be one of in_progress, completed or cancelled."
-FIELD_NOT_EDITABLE = "Only the status of an order can be changed."
+PACKAGE_REQUIRED = _("Choose the package to order (offer_detail_id).")
+PACKAGE_ID_INVALID = _("The package id must be a whole number.")
+BUSINESS_USER_ID_INVALID = _("The business user id must be a whole number.")
+STATUS_REQUIRED = _("Send the new status: in_progress, completed or cancelled.")
+STATUS_INVALID = _("The status must be one of in_progress, completed or cancelled.")
+FIELD_NOT_EDITABLE = _("Only the status of an order can be changed.")
 
 
 class OrderSerializer(serializers.ModelSerializer):

@@ -5,15 +5,9 @@ from unittest import mock
 
 from auth_app.api.permissions import ONLY_CUSTOMERS
 from core.testing import CoderrTestCase, iso, package_of
-from order_app.api.serializers import (
-    BUSINESS_USER_ID_INVALID,
-    BUSINESS_USER_MISMATCH,
-    PACKAGE_ID_INVALID,
-    PACKAGE_NOT_FOUND,
-    PACKAGE_REQUIRED,
-)
+from order_app.api.serializers import BUSINESS_USER_ID_INVALID, PACKAGE_ID_INVALID, PACKAGE_REQUIRED
 from order_app.models import Order
-from order_app.services import SNAPSHOT_FIELDS, order_create
+from order_app.services import BUSINESS_USER_MISMATCH, PACKAGE_NOT_FOUND, SNAPSHOT_FIELDS, order_create
 from order_app.tests.builders import make_offer, order_body
 
 URL = "/api/orders/"

@@ -86,6 +86,6 @@ class OrderListTests(CoderrTestCase):
     def test_the_list_costs_the_token_lookup_and_one_select(self):
         make_orders(self.customer.user, self.package, *Order.Status.values)
 
-        # Token + orders: the collection route runs outside the request transaction (no SAVEPOINT pair).
+        # The token lookup and the orders: reads run in autocommit, without a transaction.
         with self.assertNumQueries(2):
             self.listed(self.customer)

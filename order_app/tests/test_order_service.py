@@ -9,7 +9,7 @@ from django.test import TransactionTestCase, override_settings
 from core.testing import FAST_HASHERS, CoderrTestCase, package_of
 from offer_app.models import OfferDetail
 from order_app.models import Order
-from order_app.services import order_create
+from order_app.services import PackageNotFound, order_create
 from order_app.tests.builders import make_offer
 
 
@@ -33,7 +33,7 @@ class OrderCreateServiceTests(CoderrTestCase):
         package = package_of(self.offer)
         self.offer.delete()
 
-        with self.assertRaises(OfferDetail.DoesNotExist):
+        with self.assertRaises(PackageNotFound):
             order_create(customer=self.customer, offer_detail=package)
 
         self.assertFalse(Order.objects.exists())

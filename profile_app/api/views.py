@@ -14,7 +14,6 @@ from rest_framework.response import Response
 from auth_app.api.serializers import EMAIL_TAKEN
 from core.api.schema import ERROR_400, ERROR_401, ERROR_403, ERROR_404, ERROR_429
 from core.db.ids import lookup_id
-from core.db.transactions import outside_request_transaction
 from profile_app.api.permissions import IsProfileOwnerOrReadOnly
 from profile_app.api.representations import PROFILE_LIST_SHAPE, PROFILE_OF_USER, PROFILE_SHAPE, profiles_of_type
 from profile_app.api.serializers import ProfileListSerializer, ProfileSerializer
@@ -89,7 +88,6 @@ class ProfileDetailView(generics.GenericAPIView):
         return Response(self.get_serializer(self.get_queryset().get(pk=profile.pk)).data)
 
 
-@outside_request_transaction
 class ProfileListView(generics.ListAPIView):
     """The profiles of one user type, ordered by user id."""
 

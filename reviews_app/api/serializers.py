@@ -1,17 +1,18 @@
 """Review payloads: one shape for reading and editing, one for creating."""
 
 from django.contrib.auth import get_user_model
+from django.utils.translation import gettext_lazy as _
 from rest_framework import serializers
 from rest_framework.validators import UniqueTogetherValidator
 
 from core.api.schema import AnsweredInFullExtension
 from reviews_app.models import Review
+from reviews_app.services import ALREADY_REVIEWED
 
 User = get_user_model()
 
-ALREADY_REVIEWED = "You have already reviewed this business user. You can only submit one review per business profile."
-NOT_A_BUSINESS_USER = "Choose an existing business user to review."
-RATING_OUT_OF_RANGE = "Rating must be a whole number from 1 to 5."
+NOT_A_BUSINESS_USER = _("Choose an existing business user to review.")
+RATING_OUT_OF_RANGE = _("Rating must be a whole number from 1 to 5.")
 
 RATING_ERRORS = {
     "invalid": RATING_OUT_OF_RANGE,

@@ -1,8 +1,7 @@
 """Reviews: list, create, read, edit and delete."""
 
-from django.db import IntegrityError, transaction
 from drf_spectacular.utils import OpenApiResponse, extend_schema, extend_schema_view
-from rest_framework import generics, serializers, status
+from rest_framework import generics, status
 from rest_framework.permissions import IsAuthenticated
 from rest_framework.response import Response
 
@@ -11,8 +10,9 @@ from core.api.schema import ERROR_400, ERROR_401, ERROR_403, ERROR_404, ERROR_42
 from reviews_app.api.filters import ReviewFilter
 from reviews_app.api.permissions import IsReviewAuthorOrReadOnly
 from reviews_app.api.representations import REVIEW_LIST, REVIEW_SHAPE
-from reviews_app.api.serializers import ALREADY_REVIEWED, ReviewCreateSerializer, ReviewSerializer
+from reviews_app.api.serializers import ReviewCreateSerializer, ReviewSerializer
 from reviews_app.models import Review
+from reviews_app.services import review_create, review_delete, review_update
 
 
 @extend_schema_view(
@@ -46,20 +46,8 @@ class ReviewListCreateView(generics.ListCreateAPIView):
     def create(self, request, *args, **kwargs):
         serializer = self.get_serializer(data=request.data)
         serializer.is_valid(raise_exception=True)
-        review = self.perform_create(serializer)
+        review = review_create(**serializer.validated_data)
         return Response(REVIEW_SHAPE.read(Review.objects.filter(pk=review.pk))[0], status=status.HTTP_201_CREATED)
-
-    def perform_create(self, serializer):
-        data = serializer.validated_data
-        try:
-            # A savepoint, so a lost race leaves the request's transaction usable for the check below.
-            with transaction.atomic():
-                return serializer.save()
-        except IntegrityError:
-            # Two identical POSTs can both pass the serializer's check; the unique constraint lets one win.
-            if Review.objects.filter(reviewer=data["reviewer"], business_user=data["business_user"]).exists():
-                raise serializers.ValidationError({"non_field_errors": [ALREADY_REVIEWED]}) from None
-            raise
 
 
 @extend_schema_view(
@@ -95,3 +83,9 @@ class ReviewDetailView(generics.RetrieveUpdateDestroyAPIView):
     serializer_class = ReviewSerializer
     permission_classes = [IsAuthenticated, IsReviewAuthorOrReadOnly]
     http_method_names = ["get", "patch", "delete", "head", "options"]
+
+    def perform_update(self, serializer):
+        review_update(review=serializer.instance, **serializer.validated_data)
+
+    def perform_destroy(self, instance):
+        review_delete(review=instance)

@@ -49,5 +49,5 @@ class ReviewDetailTests(CoderrTestCase):
         self.assertIn("detail", response.json())
 
     def test_read_takes_token_lookup_and_one_select(self):
-        with self.assertNumQueries(4):
+        with self.assertNumQueries(2):
             self.assertStatus(self.customer.get(self.url), 200)

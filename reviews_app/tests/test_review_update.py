@@ -126,6 +126,6 @@ class ReviewUpdateTests(CoderrTestCase):
         self.assertUnchanged()
 
     def test_update_query_budget(self):
-        # Token, savepoint, select, UPDATE, release.
+        # Token, select, then review_update()'s savepoint, UPDATE, release.
         with self.assertNumQueries(5):
             self.assertStatus(self.author.patch(self.url, {"rating": 5}), 200)

@@ -1,11 +1,9 @@
 """SQLite backend tuned for several server processes sharing one database file.
 
-1. It takes the write lock only for requests that may write. With ATOMIC_REQUESTS every request runs in
-   a transaction. Write transactions must be IMMEDIATE: a deferred transaction that reads (the token
-   lookup) and then writes cannot wait for a concurrent writer and fails with "database is locked".
-   Read-only requests, though, need no lock at all in WAL mode; making them IMMEDIATE too would serialise
-   every request of every worker. So safe-method requests (flagged by
-   `core.api.middleware.ReadOnlyRequestMiddleware`) begin DEFERRED and everything else IMMEDIATE.
+1. Transactions are writes: reads run in autocommit (there are no request transactions), and every
+   `transaction.atomic()` belongs to a write service. Write transactions must be IMMEDIATE (settings'
+   `transaction_mode`): a deferred transaction that reads and then writes cannot wait for a concurrent
+   writer and fails with "database is locked". In WAL mode the autocommit reads take no lock at all.
 2. Writers queue on an operating-system file lock before BEGIN IMMEDIATE. SQLite's own busy handler polls
    with growing sleeps (up to 100 ms), so under concurrent writes a waiting writer sleeps long after the
    lock is free (measured: p99 of 725 ms for POST /api/orders/ with 2 workers). `flock` wakes the next
@@ -13,11 +11,8 @@
 """
 
 import fcntl
-from contextvars import ContextVar
 
 from django.db.backends.sqlite3 import base
-
-read_only_request = ContextVar("read_only_request", default=False)
 
 
 class DatabaseWrapper(base.DatabaseWrapper):
@@ -25,7 +20,7 @@ class DatabaseWrapper(base.DatabaseWrapper):
     _holds_writer_lock = False
 
     def _start_transaction_under_autocommit(self):
-        mode = "DEFERRED" if read_only_request.get() else self.transaction_mode
+        mode = self.transaction_mode
         if mode == "IMMEDIATE" and not self.is_in_memory_db():
             self._acquire_writer_lock()
         try:
