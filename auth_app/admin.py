@@ -4,6 +4,7 @@ from django import forms
 from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin
 from django.contrib.auth.forms import AdminUserCreationForm, UserChangeForm
+from django.utils.translation import gettext_lazy as _
 
 # Imported first so that DRF's TokenAdmin is registered before it is replaced below.
 from rest_framework.authtoken.admin import TokenAdmin
@@ -49,9 +50,9 @@ class CoderrUserAdmin(UserAdmin):
     add_form = CoderrUserCreationForm
     fieldsets = (
         (None, {"fields": ("username", "password", "type")}),
-        ("Personal info", {"fields": ("first_name", "last_name", "email")}),
-        ("Permissions", {"fields": ("is_active", "is_staff", "is_superuser", "groups", "user_permissions")}),
-        ("Important dates", {"fields": ("last_login", "date_joined")}),
+        (_("Personal info"), {"fields": ("first_name", "last_name", "email")}),
+        (_("Permissions"), {"fields": ("is_active", "is_staff", "is_superuser", "groups", "user_permissions")}),
+        (_("Important dates"), {"fields": ("last_login", "date_joined")}),
     )
     add_fieldsets = (
         (
@@ -78,7 +79,7 @@ class CoderrTokenAdmin(TokenAdmin):
     list_filter = ("user__type", "created")
     list_select_related = ("user",)
     search_fields = ("user__username", "user__email")
-    search_help_text = "Username or email"
+    search_help_text = _("Username or email")
     autocomplete_fields = ("user",)
 
     def get_fields(self, request, obj=None):

@@ -16,15 +16,16 @@ from django.core.files.base import ContentFile
 from django.core.files.uploadedfile import UploadedFile
 from django.db import transaction
 from django.db.models.signals import post_delete, post_save, pre_save
+from django.utils.translation import gettext_lazy as _
 from PIL import GifImagePlugin, Image, ImageOps, JpegImagePlugin, PngImagePlugin, WebPImagePlugin
 from rest_framework import serializers
 from rest_framework.fields import empty
 from rest_framework.utils import html
 
-IMAGE_TOO_LARGE = "The image must be at most {limit_mb} MB."
-IMAGE_TOO_MANY_PIXELS = "The image must have at most {limit_mp} megapixels."
-IMAGE_EMPTY = "The uploaded file is empty."
-IMAGE_INVALID = "Upload a valid JPEG, PNG, GIF or WebP image."
+IMAGE_TOO_LARGE = _("The image must be at most {limit_mb} MB.")
+IMAGE_TOO_MANY_PIXELS = _("The image must have at most {limit_mp} megapixels.")
+IMAGE_EMPTY = _("The uploaded file is empty.")
+IMAGE_INVALID = _("Upload a valid JPEG, PNG, GIF or WebP image.")
 
 _JPEG_OPTIONS = {"quality": 90, "optimize": True}
 

@@ -48,6 +48,9 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    # First, so that every answer, the JSON ones the two middleware below build too, is in the caller's
+    # language (Accept-Language) and says so (Content-Language, Vary: Accept-Language).
+    "django.middleware.locale.LocaleMiddleware",
     "core.api.middleware.JsonErrorMiddleware",
     "core.api.middleware.RequestBodyLimitMiddleware",
     "django.middleware.security.SecurityMiddleware",
@@ -130,7 +133,11 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
 
-LANGUAGE_CODE = "en-us"
+# Messages follow the caller's Accept-Language: German or English, English when it names neither. Coderr's own
+# translations live in locale/ (the compiled .mo is committed; see README "Languages").
+LANGUAGE_CODE = "en"
+LANGUAGES = [("en", "English"), ("de", "Deutsch")]
+LOCALE_PATHS = [BASE_DIR / "locale"]
 TIME_ZONE = "UTC"
 USE_I18N = True
 USE_TZ = True
@@ -211,6 +218,7 @@ SPECTACULAR_SETTINGS = {
     "POSTPROCESSING_HOOKS": [
         "drf_spectacular.hooks.postprocess_schema_enums",
         "core.api.schema.document_unsupported_media_type",
+        "core.api.schema.document_languages",
     ],
 }
 

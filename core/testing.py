@@ -6,6 +6,7 @@ import os
 import shutil
 import tempfile
 from copy import deepcopy
+from dataclasses import dataclass
 from decimal import Decimal
 from pathlib import Path
 
@@ -14,6 +15,8 @@ from django.contrib.auth import get_user_model
 from django.core.cache import cache
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import override_settings
+from django.urls import URLResolver, get_resolver
+from django.urls.resolvers import RoutePattern
 from PIL import Image
 from rest_framework.authtoken.models import Token
 from rest_framework.test import APIClient, APITestCase
@@ -172,3 +175,47 @@ class CoderrTestCase(APITestCase):
         """A 400 whose JSON body names `field`."""
         self.assertStatus(response, 400)
         self.assertIn(field, response.json(), response.json())
+
+
+# --- the URL conf, walked once for the permission matrix, the query budgets and the schema tests ---------
+
+
+@dataclass(frozen=True)
+class ApiRoute:
+    """One view the URL conf serves under api/: its route as the URL conf spells it, and its methods."""
+
+    route: str
+    methods: frozenset
+    name: str | None
+    callback: object
+    is_path: bool  # a path() route (a regular expression cannot be matched with hand-written rows)
+
+
+def api_routes(urlconf=None):
+    """Every view the URL conf serves under api/, in URL conf order."""
+    routes = []
+
+    def walk(patterns, prefix):
+        for entry in patterns:
+            route = prefix + str(entry.pattern)
+            if isinstance(entry, URLResolver):
+                walk(entry.url_patterns, route)
+            elif route.removeprefix("^").startswith("api/"):
+                methods = frozenset(view_methods(entry.callback))
+                routes.append(
+                    ApiRoute(route, methods, entry.name, entry.callback, isinstance(entry.pattern, RoutePattern))
+                )
+
+    walk(get_resolver(urlconf).url_patterns, "")
+    return routes
+
+
+def view_methods(callback):
+    """The methods a view answers, without HEAD and OPTIONS (they answer like GET everywhere, and DRF even adds
+    HEAD to a viewset's method map on its first request)."""
+    actions = getattr(callback, "actions", None)  # a DRF viewset bound to its method map
+    if actions is None and getattr(callback, "view_class", None) is not None:
+        actions = [name for name in callback.view_class.http_method_names if hasattr(callback.view_class, name)]
+    if actions is None:
+        actions = ["get"]  # a plain function view answers every method alike
+    return {name.upper() for name in actions if name not in ("head", "options")}

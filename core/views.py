@@ -2,14 +2,15 @@
 
 from django.conf import settings
 from django.http import JsonResponse
+from django.utils.translation import gettext_lazy as _
 from django.views.decorators.csrf import csrf_exempt
 from django.views.static import serve
 
 from core.api.exceptions import SERVER_ERROR
 
-NOT_FOUND = "Not found."
-BAD_REQUEST = "Bad request."
-FORBIDDEN = "You do not have permission to perform this action."
+NOT_FOUND = _("Not found.")
+BAD_REQUEST = _("Bad request.")
+FORBIDDEN = _("You do not have permission to perform this action.")
 
 
 # Changes nothing, so it needs no CSRF protection; with it, a POST/PATCH/DELETE to an unknown route would get

@@ -3,7 +3,8 @@
 Every demo account's email address is `<username>@demo.coderr.invalid`; together with the username it is how
 the command recognises the accounts it created (`.invalid` is a reserved top-level domain, so no mail sent to
 it can reach anybody). Usernames are lowercase. Orders and reviews name accounts by username and offers by
-title; `days_ago` dates them back so the frontend's "newest first" lists look lived-in.
+title; `days_ago` dates them back so the frontend's "newest first" lists look lived-in. A business account's
+`category` gives its offers' cover pictures their colours and icon (general_app.demo_images).
 """
 
 from decimal import Decimal
@@ -65,6 +66,7 @@ GUEST_ACCOUNTS = [
         "username": "kevin",
         "password": "asdasd24",
         "type": "business",
+        "category": "development",
         "first_name": "Kevin",
         "last_name": "Kramer",
         "profile": {
@@ -149,6 +151,7 @@ DEMO_ACCOUNTS = [
     {
         "username": "maxweber",
         "type": "business",
+        "category": "web",
         "first_name": "Max",
         "last_name": "Weber",
         "profile": {
@@ -268,6 +271,7 @@ DEMO_ACCOUNTS = [
     {
         "username": "sarahschmidt",
         "type": "business",
+        "category": "design",
         "first_name": "Sarah",
         "last_name": "Schmidt",
         "profile": {
@@ -372,6 +376,7 @@ DEMO_ACCOUNTS = [
     {
         "username": "thomasmueller",
         "type": "business",
+        "category": "mobile",
         "first_name": "Thomas",
         "last_name": "Müller",
         "profile": {
@@ -479,6 +484,7 @@ DEMO_ACCOUNTS = [
     {
         "username": "juliafischer",
         "type": "business",
+        "category": "marketing",
         "first_name": "Julia",
         "last_name": "Fischer",
         "profile": {
@@ -580,6 +586,7 @@ DEMO_ACCOUNTS = [
     {
         "username": "annabecker",
         "type": "business",
+        "category": "writing",
         "first_name": "Anna",
         "last_name": "Becker",
         "profile": {
@@ -656,6 +663,7 @@ DEMO_ACCOUNTS = [
     {
         "username": "michaelhoffmann",
         "type": "business",
+        "category": "video",
         "first_name": "Michael",
         "last_name": "Hoffmann",
         "profile": {

@@ -2,12 +2,28 @@
 
 from django import forms
 from django.contrib import admin
+from django.utils.translation import gettext_lazy as _
 
 from auth_app.models import User
 from core.images import clean_uploaded_image
 from offer_app.models import PACKAGE_TYPES, Offer, OfferDetail
 
-FEATURES_NOT_A_LIST = 'Enter the features as a JSON list of texts, e.g. ["Responsive design", "Contact form"].'
+FEATURES_HELP = _("One feature per line. Empty lines are left out.")
+
+
+class FeatureLinesField(forms.CharField):
+    """A package's features (a JSON list of texts in the database) edited as lines of a textarea."""
+
+    widget = forms.Textarea(attrs={"rows": 5, "cols": 60})
+
+    def __init__(self, **kwargs):
+        super().__init__(required=False, strip=False, help_text=FEATURES_HELP, **kwargs)
+
+    def prepare_value(self, value):
+        return "\n".join(value) if isinstance(value, list) else value
+
+    def to_python(self, value):
+        return [line.strip() for line in (value or "").splitlines() if line.strip()]
 
 
 class OfferAdminForm(forms.ModelForm):
@@ -20,23 +36,22 @@ class OfferAdminForm(forms.ModelForm):
 
 
 class OfferDetailAdminForm(forms.ModelForm):
+    features = FeatureLinesField()
+
     class Meta:
         model = OfferDetail
         fields = ("offer", "offer_type", "title", "price", "delivery_time_in_days", "revisions", "features")
 
-    def clean_features(self):
-        features = self.cleaned_data["features"]
-        if not isinstance(features, list) or not all(isinstance(item, str) and item.strip() for item in features):
-            raise forms.ValidationError(FEATURES_NOT_A_LIST)
-        return features
 
+class OfferDetailInline(admin.StackedInline):
+    """The offer's packages: exactly one of each type, which the unique constraint and the form count enforce.
 
-class OfferDetailInline(admin.TabularInline):
-    """The offer's packages: exactly one of each type, which the unique constraint and the form count enforce."""
+    Stacked, with the three numbers on one line, so that the three packages fit the page's width.
+    """
 
     model = OfferDetail
     form = OfferDetailAdminForm
-    fields = ("offer_type", "title", "price", "delivery_time_in_days", "revisions", "features")
+    fields = ("offer_type", "title", ("price", "delivery_time_in_days", "revisions"), "features")
     min_num = max_num = len(PACKAGE_TYPES)
     extra = 0
     can_delete = False

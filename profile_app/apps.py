@@ -1,8 +1,10 @@
 from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
 
 
 class ProfileAppConfig(AppConfig):
     name = "profile_app"
+    verbose_name = _("Profiles")
     default_auto_field = "django.db.models.BigAutoField"
 
     def ready(self):

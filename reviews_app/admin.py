@@ -1,6 +1,7 @@
 """Admin for reviews."""
 
 from django.contrib import admin
+from django.utils.translation import gettext_lazy as _
 
 from auth_app.models import User
 from reviews_app.models import Review
@@ -18,7 +19,7 @@ class ReviewAdmin(admin.ModelAdmin):
     # Only customers review, and only business users are reviewed.
     account_types = {"business_user": User.Type.BUSINESS, "reviewer": User.Type.CUSTOMER}
 
-    @admin.display(description="Description")
+    @admin.display(description=_("Description"))
     def short_description(self, review):
         return review.description if len(review.description) <= 60 else f"{review.description[:57]}..."
 

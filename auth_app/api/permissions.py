@@ -1,9 +1,10 @@
 """Role permissions shared by every app: checked in has_permission because DRF runs none on create."""
 
+from django.utils.translation import gettext_lazy as _
 from rest_framework.permissions import SAFE_METHODS, BasePermission
 
-ONLY_CUSTOMERS = "Only customer users can perform this action."
-ONLY_BUSINESS = "Only business users can perform this action."
+ONLY_CUSTOMERS = _("Only customer users can perform this action.")
+ONLY_BUSINESS = _("Only business users can perform this action.")
 
 
 class IsCustomerUser(BasePermission):

@@ -4,15 +4,16 @@ from django.contrib.auth import get_user_model
 from django.contrib.auth.password_validation import validate_password
 from django.contrib.auth.validators import UnicodeUsernameValidator
 from django.core.exceptions import ValidationError as DjangoValidationError
+from django.utils.translation import gettext_lazy as _
 from rest_framework import serializers
 
 User = get_user_model()
 
-USERNAME_TAKEN = "A user with this username already exists."
-EMAIL_TAKEN = "A user with this email address already exists."
-PASSWORDS_DIFFER = "The passwords do not match."
-INVALID_CREDENTIALS = "Invalid username/email or password."
-IDENTIFIER_REQUIRED = "Enter your username or email address."
+USERNAME_TAKEN = _("A user with this username already exists.")
+EMAIL_TAKEN = _("A user with this email address already exists.")
+PASSWORDS_DIFFER = _("The passwords do not match.")
+INVALID_CREDENTIALS = _("Invalid username/email or password.")
+IDENTIFIER_REQUIRED = _("Enter your username or email address.")
 
 
 class RegistrationSerializer(serializers.Serializer):

@@ -6,6 +6,8 @@ from django.core.exceptions import RequestDataTooBig, TooManyFieldsSent, TooMany
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.db import DatabaseError, IntegrityError, InterfaceError, OperationalError
 from django.db.models import ProtectedError, RestrictedError
+from django.utils.translation import gettext_lazy as _
+from django.utils.translation import gettext_noop
 from rest_framework import exceptions, status
 from rest_framework.response import Response
 from rest_framework.serializers import as_serializer_error
@@ -15,12 +17,21 @@ from core.errors import DomainError
 
 logger = logging.getLogger("coderr.errors")
 
-DATABASE_UNAVAILABLE = "The service is temporarily unavailable. Please try again shortly."
-SERVER_ERROR = "An unexpected error occurred. It has been logged."
-CONFLICT = "This change conflicts with existing data."
-PROTECTED = "This object is still referenced by other records and cannot be deleted."
-REQUEST_TOO_LARGE = "The request body is too large."
-TOO_MANY_FIELDS = "The request has too many fields or files."
+DATABASE_UNAVAILABLE = _("The service is temporarily unavailable. Please try again shortly.")
+SERVER_ERROR = _("An unexpected error occurred. It has been logged.")
+CONFLICT = _("This change conflicts with existing data.")
+PROTECTED = _("This object is still referenced by other records and cannot be deleted.")
+REQUEST_TOO_LARGE = _("The request body is too large.")
+TOO_MANY_FIELDS = _("The request has too many fields or files.")
+
+# DRF's own details for 401 and 429, named here so that makemessages keeps Coderr's German for them (locale/
+# takes precedence over DRF's catalog, whose German for these reads like a machine's: "Erwarte Verfügbarkeit").
+DRF_DETAILS_REWORDED = (
+    gettext_noop("Authentication credentials were not provided."),
+    gettext_noop("Request was throttled."),
+    gettext_noop("Expected available in {wait} second."),
+    gettext_noop("Expected available in {wait} seconds."),
+)
 
 
 class ServiceUnavailable(exceptions.APIException):

@@ -4,12 +4,13 @@ import logging
 
 from django.conf import settings
 from django.http import JsonResponse
+from django.utils.translation import gettext_lazy as _
 
 from core.api.exceptions import DATABASE_UNAVAILABLE, SERVER_ERROR, is_database_outage
 
 logger = logging.getLogger("coderr.errors")
 
-REQUEST_TOO_LARGE = "The request body is too large. The limit is {limit} bytes."
+REQUEST_TOO_LARGE = _("The request body is too large. The limit is {limit} bytes.")
 
 
 class JsonErrorMiddleware:

@@ -1,5 +1,7 @@
 """Reusable OpenAPI pieces: the error shapes every endpoint can answer, and the project's extensions."""
 
+import copy
+
 from drf_spectacular.authentication import TokenScheme
 from drf_spectacular.extensions import OpenApiSerializerExtension
 from drf_spectacular.utils import OpenApiResponse, inline_serializer
@@ -61,6 +63,33 @@ def document_unsupported_media_type(result, generator, request, public):
         for operation in operations.values():
             if "requestBody" in operation:
                 operation["responses"].setdefault("415", UNSUPPORTED_MEDIA_TYPE)
+    return result
+
+
+ACCEPT_LANGUAGE = {
+    "in": "header",
+    "name": "Accept-Language",
+    "required": False,
+    "schema": {"type": "string"},
+    "example": "de-DE,de;q=0.9",
+    "description": (
+        "The language of the messages (errors included): German (`de`) or English (`en`). English when the header "
+        "is absent or names neither. Browsers send it on every request."
+    ),
+}
+CONTENT_LANGUAGE = {
+    "description": "The language the messages are in (`de` or `en`); responses also carry `Vary: Accept-Language`.",
+    "schema": {"type": "string", "enum": ["en", "de"]},
+}
+
+
+def document_languages(result, generator, request, public):
+    """drf-spectacular postprocessing hook: every operation reads Accept-Language and names its answer's language."""
+    for operations in result["paths"].values():
+        for operation in operations.values():
+            operation.setdefault("parameters", []).append(copy.deepcopy(ACCEPT_LANGUAGE))
+            for response in operation["responses"].values():
+                response.setdefault("headers", {})["Content-Language"] = copy.deepcopy(CONTENT_LANGUAGE)
     return result
 
 

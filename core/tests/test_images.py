@@ -23,7 +23,6 @@ from core.images import (
 )
 from core.testing import CoderrTestCase, image_bytes, stored_files
 from profile_app.models import Profile
-from profile_app.tests.utils import clear_media
 
 HTML_PAYLOAD = b"<script>alert(1)</script>"
 ORIENTATION = 0x0112
@@ -272,7 +271,6 @@ class SanitizedImageFieldTests(CoderrTestCase):
         self.assertIsNone(self.field(allow_null=True).get_value({"file": None}))
 
     def test_representation_is_an_absolute_url_or_null(self):
-        clear_media()
         user = self.make_user()
         profile = Profile.objects.get(user=user)
         request = APIRequestFactory().get("/", HTTP_HOST="127.0.0.1:8000")
@@ -287,7 +285,6 @@ class RegisterImageCleanupTests(CoderrTestCase):
 
     def setUp(self):
         super().setUp()
-        clear_media()
         self.profile = Profile.objects.get(user=self.make_user())
         with self.captureOnCommitCallbacks(execute=True):
             self.profile.file = ContentFile(image_bytes(), name="first.png")

@@ -15,11 +15,9 @@ from contextlib import contextmanager
 from dataclasses import dataclass, field
 
 from django.db import transaction
-from django.urls import URLResolver, get_resolver
-from django.urls.resolvers import RoutePattern
 from rest_framework.authtoken.models import Token
 
-from core.testing import TEST_PASSWORD, CoderrTestCase, User, make_offer, package_of
+from core.testing import TEST_PASSWORD, CoderrTestCase, User, api_routes, make_offer, package_of
 from core.views import api_not_found
 from offer_app.models import Offer, OfferDetail
 from offer_app.tests.utils import offer_payload
@@ -185,31 +183,13 @@ MATRIX = [
 def api_operations():
     """Every (route, method) the URL conf serves under api/, without the schema, the docs and the catch-all."""
     operations = set()
-
-    def walk(patterns, prefix):
-        for entry in patterns:
-            route = prefix + str(entry.pattern)
-            if isinstance(entry, URLResolver):
-                walk(entry.url_patterns, route)
-            elif not route.lstrip("^").startswith("api/") or route in NOT_OPERATIONS or entry.callback is api_not_found:
-                continue
-            elif not isinstance(entry.pattern, RoutePattern):
-                # Its rows could not be written as a route, so it could never be matched with them.
-                raise AssertionError(f"{route}: API routes must be path() routes")
-            else:
-                operations.update((route, method) for method in view_methods(entry.callback))
-
-    walk(get_resolver().url_patterns, "")
+    for api in api_routes():
+        if api.route in NOT_OPERATIONS or api.callback is api_not_found:
+            continue
+        # Rows could not be written for a regular-expression route, so it could never be matched with them.
+        assert api.is_path, f"{api.route}: API routes must be path() routes"
+        operations.update((api.route, method) for method in api.methods)
     return operations
-
-
-def view_methods(callback):
-    actions = getattr(callback, "actions", None)  # a DRF viewset bound to its method map
-    if actions is None:
-        view = callback.view_class
-        actions = [name for name in view.http_method_names if hasattr(view, name)]
-    # HEAD and OPTIONS answer like GET everywhere; DRF even adds HEAD to a viewset's map on its first request.
-    return {name.upper() for name in actions if name not in ("head", "options")}
 
 
 @contextmanager

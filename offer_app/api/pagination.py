@@ -2,12 +2,13 @@
 
 import re
 
+from django.utils.translation import gettext_lazy as _
 from rest_framework.exceptions import ValidationError
 from rest_framework.pagination import PageNumberPagination
 
-PAGE_INVALID = "page must be a page number (1, 2, ...)."
-PAGE_SIZE_INVALID = "page_size must be a whole number from 1; values above 100 count as 100."
-PAGE_NOT_FOUND = "This page does not exist."
+PAGE_INVALID = _("page must be a page number (1, 2, ...).")
+PAGE_SIZE_INVALID = _("page_size must be a whole number from 1; values above 100 count as 100.")
+PAGE_NOT_FOUND = _("This page does not exist.")
 
 _POSITIVE_NUMBER = re.compile(r"[0-9]*[1-9][0-9]*")
 

@@ -1,8 +1,9 @@
 """Who may change an offer."""
 
+from django.utils.translation import gettext_lazy as _
 from rest_framework.permissions import BasePermission
 
-NOT_OFFER_OWNER = "Only the business user who created this offer can change or delete it."
+NOT_OFFER_OWNER = _("Only the business user who created this offer can change or delete it.")
 
 
 class IsOfferOwner(BasePermission):

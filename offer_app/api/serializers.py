@@ -4,6 +4,7 @@ import json
 from decimal import Decimal
 
 from django.contrib.auth import get_user_model
+from django.utils.translation import gettext_lazy as _
 from drf_spectacular.utils import extend_schema_serializer
 from rest_framework import serializers
 from rest_framework.utils import html
@@ -11,37 +12,37 @@ from rest_framework.utils import html
 from core.images import SanitizedImageField
 from offer_app.models import PACKAGE_TYPES, Offer, OfferDetail, OfferType
 
-OFFER_TITLE_REQUIRED = "Enter a title for the offer."
-OFFER_TITLE_TOO_LONG = "The offer title can have at most 255 characters."
-OFFER_DESCRIPTION_REQUIRED = "Enter a description for the offer."
-PACKAGES_NOT_A_LIST = "Send the packages as a list (in a multipart request: as a JSON string)."
-PACKAGE_NOT_AN_OBJECT = "Each package must be an object with its fields."
-PACKAGES_THREE_TYPES = "An offer needs exactly three packages: one basic, one standard and one premium."
-PACKAGES_ONE_TO_THREE = "Send one to three packages, each identified by its offer_type."
-PACKAGE_TYPE_TWICE = "Each package type may appear only once."
-PACKAGE_TYPE_REQUIRED = "Name the package type: basic, standard or premium."
-PACKAGE_TYPE_INVALID = "The package type must be basic, standard or premium."
-PACKAGE_TYPE_MISSING = "This offer has no package of this type."
-PACKAGE_ID_INVALID = "A package id must be a positive whole number."
-PACKAGE_TYPE_UNCHANGEABLE = "A package's type cannot be changed: this id is not the offer's package of this type."
-PACKAGE_TITLE_REQUIRED = "Enter a title for the package."
-PACKAGE_TITLE_TOO_LONG = "The package title can have at most 255 characters."
-REVISIONS_REQUIRED = "Enter the number of revisions (-1 for unlimited)."
-REVISIONS_INVALID = "Revisions must be a whole number (-1 for unlimited)."
-REVISIONS_TOO_SMALL = "Revisions must be at least -1 (-1 means unlimited)."
-REVISIONS_TOO_LARGE = "The number of revisions is too large."
-DELIVERY_TIME_REQUIRED = "Enter the delivery time in days."
-DELIVERY_TIME_INVALID = "The delivery time must be a whole number of days."
-DELIVERY_TIME_TOO_SMALL = "The delivery time must be at least 1 day."
-DELIVERY_TIME_TOO_LARGE = "The delivery time is too large."
-PRICE_REQUIRED = "Enter a price."
-PRICE_INVALID = "The price must be a number."
-PRICE_TOO_SMALL = "Price must be at least 0."
-PRICE_TOO_LARGE = "Price must be at most 99999999.99."
-PRICE_DECIMALS = "The price can have at most 2 decimal places."
-FEATURES_REQUIRED = "Enter the package's features as a list (it may be empty)."
-FEATURES_NOT_A_LIST = "Features must be a list of texts."
-FEATURE_BLANK = "Every feature must be a non-blank text."
+OFFER_TITLE_REQUIRED = _("Enter a title for the offer.")
+OFFER_TITLE_TOO_LONG = _("The offer title can have at most 255 characters.")
+OFFER_DESCRIPTION_REQUIRED = _("Enter a description for the offer.")
+PACKAGES_NOT_A_LIST = _("Send the packages as a list (in a multipart request: as a JSON string).")
+PACKAGE_NOT_AN_OBJECT = _("Each package must be an object with its fields.")
+PACKAGES_THREE_TYPES = _("An offer needs exactly three packages: one basic, one standard and one premium.")
+PACKAGES_ONE_TO_THREE = _("Send one to three packages, each identified by its offer_type.")
+PACKAGE_TYPE_TWICE = _("Each package type may appear only once.")
+PACKAGE_TYPE_REQUIRED = _("Name the package type: basic, standard or premium.")
+PACKAGE_TYPE_INVALID = _("The package type must be basic, standard or premium.")
+PACKAGE_TYPE_MISSING = _("This offer has no package of this type.")
+PACKAGE_ID_INVALID = _("A package id must be a positive whole number.")
+PACKAGE_TYPE_UNCHANGEABLE = _("A package's type cannot be changed: this id is not the offer's package of this type.")
+PACKAGE_TITLE_REQUIRED = _("Enter a title for the package.")
+PACKAGE_TITLE_TOO_LONG = _("The package title can have at most 255 characters.")
+REVISIONS_REQUIRED = _("Enter the number of revisions (-1 for unlimited).")
+REVISIONS_INVALID = _("Revisions must be a whole number (-1 for unlimited).")
+REVISIONS_TOO_SMALL = _("Revisions must be at least -1 (-1 means unlimited).")
+REVISIONS_TOO_LARGE = _("The number of revisions is too large.")
+DELIVERY_TIME_REQUIRED = _("Enter the delivery time in days.")
+DELIVERY_TIME_INVALID = _("The delivery time must be a whole number of days.")
+DELIVERY_TIME_TOO_SMALL = _("The delivery time must be at least 1 day.")
+DELIVERY_TIME_TOO_LARGE = _("The delivery time is too large.")
+PRICE_REQUIRED = _("Enter a price.")
+PRICE_INVALID = _("The price must be a number.")
+PRICE_TOO_SMALL = _("Price must be at least 0.")
+PRICE_TOO_LARGE = _("Price must be at most 99999999.99.")
+PRICE_DECIMALS = _("The price can have at most 2 decimal places.")
+FEATURES_REQUIRED = _("Enter the package's features as a list (it may be empty).")
+FEATURES_NOT_A_LIST = _("Features must be a list of texts.")
+FEATURE_BLANK = _("Every feature must be a non-blank text.")
 
 EDITED_PACKAGES_HELP = (
     "One to three packages, each found by its offer_type and changed in place; in a multipart request a JSON string."

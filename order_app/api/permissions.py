@@ -1,9 +1,10 @@
 """Who may change or delete an order (roles for creating one are in auth_app.api.permissions)."""
 
+from django.utils.translation import gettext_lazy as _
 from rest_framework.permissions import BasePermission
 
-ONLY_ORDER_BUSINESS_USER = "Only the business user of this order can change it."
-ONLY_STAFF = "Only staff members can delete orders."
+ONLY_ORDER_BUSINESS_USER = _("Only the business user of this order can change it.")
+ONLY_STAFF = _("Only staff members can delete orders.")
 
 
 class IsOrderBusinessUser(BasePermission):

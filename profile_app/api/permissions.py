@@ -1,8 +1,9 @@
 """Who may change a profile."""
 
+from django.utils.translation import gettext_lazy as _
 from rest_framework.permissions import SAFE_METHODS, BasePermission
 
-NOT_PROFILE_OWNER = "You can only edit your own profile."
+NOT_PROFILE_OWNER = _("You can only edit your own profile.")
 
 
 class IsProfileOwnerOrReadOnly(BasePermission):

@@ -6,7 +6,7 @@ from django.test.utils import CaptureQueriesContext
 
 from core.testing import MEDIA_HOST, image_bytes, iso
 from profile_app.models import Profile
-from profile_app.tests.utils import clear_media, fill_profile
+from profile_app.tests.utils import fill_profile
 
 
 class ProfileListCases:
@@ -18,7 +18,6 @@ class ProfileListCases:
 
     def setUp(self):
         super().setUp()
-        clear_media()
         self.viewer = self.make_customer()
 
     def test_anonymous_gets_401(self):

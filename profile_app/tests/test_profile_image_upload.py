@@ -9,7 +9,7 @@ from PIL import Image
 from core.images import IMAGE_EMPTY, IMAGE_INVALID
 from core.testing import MEDIA_HOST, CoderrTestCase, image_bytes, image_upload, stored_files
 from profile_app.models import Profile
-from profile_app.tests.utils import clear_media, media_path
+from profile_app.tests.utils import media_path
 
 SVG = b'<svg xmlns="http://www.w3.org/2000/svg" width="10" height="10"><script>alert(1)</script></svg>'
 HTML_PAYLOAD = b"<html><script>alert(document.cookie)</script></html>"
@@ -48,7 +48,6 @@ def jpeg_with_gps():
 class ProfileImageUploadTests(CoderrTestCase):
     def setUp(self):
         super().setUp()
-        clear_media()
         self.client = self.make_business()
         self.user = self.client.user
 

@@ -11,7 +11,7 @@ from profile_app.api.permissions import NOT_PROFILE_OWNER
 from profile_app.api.serializers import ProfileSerializer
 from profile_app.api.views import PROFILE_NOT_FOUND
 from profile_app.models import Profile
-from profile_app.tests.utils import clear_media, fill_profile
+from profile_app.tests.utils import fill_profile
 
 User = get_user_model()
 
@@ -50,7 +50,6 @@ def snapshot(user_id):
 class ProfileUpdatePermissionTests(CoderrTestCase):
     def setUp(self):
         super().setUp()
-        clear_media()
         self.owner = self.make_business()
         fill_profile(self.owner.user, first_name="Kevin", location="Berlin")
         self.before = snapshot(self.owner.user.pk)
@@ -94,7 +93,6 @@ class ProfileUpdatePermissionTests(CoderrTestCase):
 class ProfileUpdateTests(CoderrTestCase):
     def setUp(self):
         super().setUp()
-        clear_media()
         self.client = self.make_business(username="kevin", email="kevin@example.com")
         self.user = self.client.user
         self.profile = Profile.objects.get(user=self.user)

@@ -19,13 +19,3 @@ def fill_profile(user, **fields):
     if fields:
         Profile.objects.filter(user=user).update(**fields)
     return Profile.objects.select_related("user").get(user=user)
-
-
-def clear_media():
-    """Empty MEDIA_ROOT: the base test case shares one per class, and tests here count the files in it."""
-    root = Path(settings.MEDIA_ROOT)
-    for path in sorted(root.rglob("*"), reverse=True):
-        if path.is_dir():
-            path.rmdir()
-        else:
-            path.unlink()

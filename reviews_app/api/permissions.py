@@ -1,8 +1,9 @@
 """Who may change a review."""
 
+from django.utils.translation import gettext_lazy as _
 from rest_framework.permissions import SAFE_METHODS, BasePermission
 
-NOT_REVIEW_AUTHOR = "Only the author of this review can change or delete it."
+NOT_REVIEW_AUTHOR = _("Only the author of this review can change or delete it.")
 
 
 class IsReviewAuthorOrReadOnly(BasePermission):

@@ -6,6 +6,9 @@ one of the two belongs to somebody else and is neither changed nor removed, and 
 involve it is skipped. Offers, orders and reviews are created in the run that creates the newest demo account
 they involve: a second run changes nothing, and what people have done with the demo accounts since (edited
 profiles, deleted offers) is kept. `--flush-demo` followed by a plain run starts the demo afresh.
+
+Every offer the command creates gets a cover picture and every account a profile picture, drawn at seed time
+(general_app.demo_images) and stored like uploads; `--flush-demo` removes them with their rows.
 """
 
 from dataclasses import dataclass, field
@@ -20,6 +23,7 @@ from django.db.models.functions import Lower
 from django.utils import timezone
 
 from general_app.demo_data import DEMO_ACCOUNTS, DEMO_PASSWORD, GUEST_ACCOUNTS, ORDERS, REVIEWS, demo_email
+from general_app.demo_images import DemoPictures, offer_cover, portrait
 from offer_app.models import Offer, OfferDetail, refresh_offer_aggregates
 from order_app.models import Order
 from order_app.services import package_snapshot
@@ -78,11 +82,20 @@ class Command(BaseCommand):
         )
 
     def handle(self, *args, no_guests=False, flush_demo=False, **options):
-        with transaction.atomic():
-            accounts = find_demo_accounts(GUEST_ACCOUNTS + DEMO_ACCOUNTS)
-            for username in accounts.foreign:
-                self.stderr.write(self.style.WARNING(FOREIGN_ACCOUNT.format(username=username)))
-            messages = flush(accounts) if flush_demo else seed(accounts, include_guests=not no_guests)
+        pictures = DemoPictures()
+        try:
+            with transaction.atomic():
+                accounts = find_demo_accounts(GUEST_ACCOUNTS + DEMO_ACCOUNTS)
+                for username in accounts.foreign:
+                    self.stderr.write(self.style.WARNING(FOREIGN_ACCOUNT.format(username=username)))
+                if flush_demo:
+                    messages = flush(accounts)
+                else:
+                    messages = seed(accounts, include_guests=not no_guests, pictures=pictures)
+        except BaseException:
+            # The rows are rolled back; the pictures stored for them must not stay behind.
+            pictures.discard()
+            raise
         if options.get("verbosity", 1):
             for message in messages:
                 self.stdout.write(message)
@@ -111,15 +124,15 @@ def find_demo_accounts(specs):
     return accounts
 
 
-def seed(accounts, *, include_guests):
+def seed(accounts, *, include_guests, pictures):
     guests = {spec["username"] for spec in GUEST_ACCOUNTS}
     specs = [spec for spec in accounts.missing if include_guests or spec["username"] not in guests]
     now = timezone.now()
-    created = create_accounts(specs, now)
+    created = create_accounts(specs, now, pictures)
     if not created:
         return [NOTHING_TO_SEED]
     users = {**accounts.existing, **created}
-    offers, packages = create_offers([(created[spec["username"]], spec.get("offers", [])) for spec in specs], now)
+    offers, packages = create_offers([(created[spec["username"]], spec) for spec in specs], now, pictures)
     orders = create_orders(users, created, now)
     reviews = create_reviews(users, created, now)
     counts = {"users": len(created), "offers": offers, "packages": packages, "orders": orders, "reviews": reviews}
@@ -131,7 +144,7 @@ def seed(accounts, *, include_guests):
     return [SEEDED.format(**counts), logins]
 
 
-def create_accounts(specs, now):
+def create_accounts(specs, now, pictures):
     """Create the accounts and fill their profiles (the profile itself comes from the user's post_save)."""
     created = {}
     shared_hash = None
@@ -153,28 +166,35 @@ def create_accounts(specs, now):
             date_joined=now - JOINED,
         )
         user.save()
-        Profile.objects.filter(pk=user.pk).update(**spec["profile"], created_at=now - JOINED)
+        picture = pictures.store(Profile, "file", portrait(user.first_name, user.last_name, user.username))
+        Profile.objects.filter(pk=user.pk).update(**spec["profile"], file=picture, created_at=now - JOINED)
         created[spec["username"]] = user
     return created
 
 
-def create_offers(owned, now):
-    """Create the offers of [(owner, [offer spec, ...])] with their packages; returns (offers, packages) counts."""
+def create_offers(owned, now, pictures):
+    """Create the offers of [(owner, account spec)] with their packages; returns (offers, packages) counts."""
     # The n-th offer of every owner comes before anybody's (n+1)-th, newest first.
     queue = sorted(
         (
-            (rank, position, owner, spec)
-            for position, (owner, specs) in enumerate(owned)
-            for rank, spec in enumerate(specs)
+            (rank, position, owner, spec, account["category"])
+            for position, (owner, account) in enumerate(owned)
+            for rank, spec in enumerate(account.get("offers", []))
         ),
         key=lambda item: item[:2],
     )
     offers = Offer.objects.bulk_create(
-        Offer(user=owner, title=spec["title"], description=spec["description"]) for _, _, owner, spec in queue
+        Offer(
+            user=owner,
+            title=spec["title"],
+            description=spec["description"],
+            image=pictures.store(Offer, "image", offer_cover(spec["title"], category)),
+        )
+        for _, _, owner, spec, category in queue
     )
     packages = OfferDetail.objects.bulk_create(
         OfferDetail(offer=offer, offer_type=offer_type, **terms)
-        for offer, (_, _, _, spec) in zip(offers, queue, strict=True)
+        for offer, (_, _, _, spec, _) in zip(offers, queue, strict=True)
         for offer_type, terms in spec["packages"].items()
     )
     # bulk_create sends no signals, so the stored minima are computed here, for all offers at once.
