@@ -22,6 +22,10 @@ from rest_framework.authtoken.models import Token
 from rest_framework.test import APIClient, APITestCase
 
 from offer_app.services import offer_create
+from order_app.models import Order
+from order_app.services import order_create
+from profile_app.models import Profile
+from reviews_app.models import Review
 
 User = get_user_model()
 
@@ -98,6 +102,37 @@ def make_offer(user, *, title="Website Design", description="Modern, responsive 
 
 def package_of(offer, offer_type="standard"):
     return offer.details.get(offer_type=offer_type)
+
+
+def make_order(customer, offer_detail, *, status=Order.Status.IN_PROGRESS, created_at=None):
+    """An order made through `order_create`, then moved to `status` (and `created_at`, to fix the order)."""
+    order = order_create(customer=customer, offer_detail=offer_detail)
+    changes = {"status": status}
+    if created_at is not None:
+        changes["created_at"] = created_at
+    Order.objects.filter(pk=order.pk).update(**changes)
+    return Order.objects.get(pk=order.pk)
+
+
+def make_orders(customer, offer_detail, *statuses):
+    """One order of `offer_detail` by `customer` per given status."""
+    return [make_order(customer, offer_detail, status=status) for status in statuses]
+
+
+def make_review(reviewer, business_user, rating=4, description="Great work.", **fields):
+    return Review.objects.create(
+        reviewer=reviewer, business_user=business_user, rating=rating, description=description, **fields
+    )
+
+
+def fill_profile(user, **fields):
+    """Give a user's profile (and the user) the given field values, straight in the database."""
+    user_fields = {name: fields.pop(name) for name in ("first_name", "last_name", "email") if name in fields}
+    if user_fields:
+        type(user).objects.filter(pk=user.pk).update(**user_fields)
+    if fields:
+        Profile.objects.filter(user=user).update(**fields)
+    return Profile.objects.select_related("user").get(user=user)
 
 
 class CoderrTestCase(APITestCase):

@@ -1,9 +1,9 @@
 """The tests both order-count endpoints share; each endpoint's file names its URL, key and counted status."""
 
-from core.testing import package_of
+from core.testing import make_orders, package_of
 from order_app.api.views import BUSINESS_USER_NOT_FOUND
 from order_app.models import Order
-from order_app.tests.builders import make_offer, make_orders
+from order_app.tests.utils import make_offer
 
 IN_PROGRESS, COMPLETED, CANCELLED = Order.Status.values
 

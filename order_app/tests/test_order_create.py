@@ -8,7 +8,7 @@ from core.testing import CoderrTestCase, iso, package_of
 from order_app.api.serializers import BUSINESS_USER_ID_INVALID, PACKAGE_ID_INVALID, PACKAGE_REQUIRED
 from order_app.models import Order
 from order_app.services import BUSINESS_USER_MISMATCH, PACKAGE_NOT_FOUND, SNAPSHOT_FIELDS, order_create
-from order_app.tests.builders import make_offer, order_body
+from order_app.tests.utils import make_offer, order_body
 
 URL = "/api/orders/"
 

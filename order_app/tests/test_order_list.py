@@ -6,9 +6,9 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
-from core.testing import CoderrTestCase, package_of
+from core.testing import CoderrTestCase, make_order, make_orders, package_of
 from order_app.models import Order
-from order_app.tests.builders import make_offer, make_order, make_orders, order_body
+from order_app.tests.utils import make_offer, order_body
 
 URL = "/api/orders/"
 

@@ -2,10 +2,10 @@
 
 from django.db.models import ProtectedError
 
-from core.testing import CoderrTestCase, package_of
+from core.testing import CoderrTestCase, make_order, package_of
 from offer_app.models import Offer
 from order_app.models import Order
-from order_app.tests.builders import PACKAGES, make_offer, make_order
+from order_app.tests.utils import PACKAGES, make_offer
 
 
 class OrderProtectionTests(CoderrTestCase):

@@ -1,7 +1,7 @@
 """Who may call which order endpoint: every endpoint × every kind of caller."""
 
-from core.testing import CoderrTestCase, package_of
-from order_app.tests.builders import make_offer, make_order
+from core.testing import CoderrTestCase, make_order, package_of
+from order_app.tests.utils import make_offer
 
 CALLERS = ["anonymous", "stale_token", "customer", "other_customer", "business", "other_business", "staff"]
 

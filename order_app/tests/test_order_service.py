@@ -10,7 +10,7 @@ from core.testing import FAST_HASHERS, CoderrTestCase, package_of
 from offer_app.models import OfferDetail
 from order_app.models import Order
 from order_app.services import PackageNotFound, order_create
-from order_app.tests.builders import make_offer
+from order_app.tests.utils import make_offer
 
 
 class OrderCreateServiceTests(CoderrTestCase):

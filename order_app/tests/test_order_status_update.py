@@ -1,11 +1,11 @@
 """PATCH /api/orders/{id}/"""
 
-from core.testing import CoderrTestCase, package_of
+from core.testing import CoderrTestCase, make_order, package_of
 from order_app.api.permissions import ONLY_ORDER_BUSINESS_USER
 from order_app.api.serializers import FIELD_NOT_EDITABLE, STATUS_INVALID, STATUS_REQUIRED
 from order_app.api.views import ORDER_NOT_FOUND
 from order_app.models import Order
-from order_app.tests.builders import make_offer, make_order, order_body
+from order_app.tests.utils import make_offer, order_body
 
 
 class OrderStatusUpdateTests(CoderrTestCase):

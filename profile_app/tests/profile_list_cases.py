@@ -4,9 +4,8 @@ from django.core.files.base import ContentFile
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
-from core.testing import MEDIA_HOST, image_bytes, iso
+from core.testing import MEDIA_HOST, fill_profile, image_bytes, iso
 from profile_app.models import Profile
-from profile_app.tests.utils import fill_profile
 
 
 class ProfileListCases:

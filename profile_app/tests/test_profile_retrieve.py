@@ -2,11 +2,10 @@
 
 from django.core.files.base import ContentFile
 
-from core.testing import MEDIA_HOST, CoderrTestCase, image_bytes, iso
+from core.testing import MEDIA_HOST, CoderrTestCase, fill_profile, image_bytes, iso
 from core.views import NOT_FOUND
 from profile_app.api.views import PROFILE_NOT_FOUND
 from profile_app.models import Profile
-from profile_app.tests.utils import fill_profile
 
 
 def url(user_id):

@@ -6,12 +6,11 @@ from unittest import mock
 from django.contrib.auth import get_user_model
 
 from auth_app.api.serializers import EMAIL_TAKEN
-from core.testing import MEDIA_HOST, CoderrTestCase, image_upload, iso, stored_files
+from core.testing import MEDIA_HOST, CoderrTestCase, fill_profile, image_upload, iso, stored_files
 from profile_app.api.permissions import NOT_PROFILE_OWNER
 from profile_app.api.serializers import ProfileSerializer
 from profile_app.api.views import PROFILE_NOT_FOUND
 from profile_app.models import Profile
-from profile_app.tests.utils import fill_profile
 
 User = get_user_model()
 

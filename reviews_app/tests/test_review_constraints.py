@@ -2,9 +2,8 @@
 
 from django.db import IntegrityError, transaction
 
-from core.testing import CoderrTestCase
+from core.testing import CoderrTestCase, make_review
 from reviews_app.models import Review
-from reviews_app.tests.utils import make_review
 
 
 class ReviewConstraintTests(CoderrTestCase):

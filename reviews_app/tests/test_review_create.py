@@ -7,15 +7,13 @@ from rest_framework.validators import UniqueTogetherValidator
 
 from auth_app.api.permissions import ONLY_CUSTOMERS
 from core.api.exceptions import CONFLICT
-from core.testing import CoderrTestCase, iso
+from core.testing import CoderrTestCase, iso, make_review
 from reviews_app.api.serializers import (
     ALREADY_REVIEWED,
     NOT_A_BUSINESS_USER,
     RATING_OUT_OF_RANGE,
-    ReviewCreateSerializer,
 )
 from reviews_app.models import Review
-from reviews_app.tests.utils import make_review
 
 URL = "/api/reviews/"
 

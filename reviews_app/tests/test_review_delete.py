@@ -1,9 +1,8 @@
 """DELETE /api/reviews/{id}/"""
 
-from core.testing import CoderrTestCase
+from core.testing import CoderrTestCase, make_review
 from reviews_app.api.permissions import NOT_REVIEW_AUTHOR
 from reviews_app.models import Review
-from reviews_app.tests.utils import make_review
 
 
 class ReviewDeleteTests(CoderrTestCase):

@@ -1,7 +1,6 @@
 """GET /api/reviews/{id}/"""
 
-from core.testing import CoderrTestCase, iso
-from reviews_app.tests.utils import make_review
+from core.testing import CoderrTestCase, iso, make_review
 
 
 class ReviewDetailTests(CoderrTestCase):

@@ -6,9 +6,9 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
-from core.testing import CoderrTestCase
+from core.testing import CoderrTestCase, make_review
 from reviews_app.models import Review
-from reviews_app.tests.utils import make_review, review_body
+from reviews_app.tests.utils import review_body
 
 URL = "/api/reviews/"
 

@@ -7,11 +7,10 @@ from django.http import QueryDict
 from django.utils import timezone
 from rest_framework.exceptions import ValidationError
 
-from core.testing import CoderrTestCase
+from core.testing import CoderrTestCase, make_review
 from reviews_app.api.filters import ReviewFilter
 from reviews_app.api.representations import REVIEW_LIST, REVIEW_SHAPE
 from reviews_app.models import Review
-from reviews_app.tests.utils import make_review
 
 ORDERINGS = ("", "updated_at", "-updated_at", "rating", "-rating", "rating,-updated_at")
 

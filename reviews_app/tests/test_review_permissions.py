@@ -1,8 +1,7 @@
 """Who may call which review endpoint: every endpoint × every kind of caller."""
 
-from core.testing import CoderrTestCase
+from core.testing import CoderrTestCase, make_review
 from reviews_app.models import Review
-from reviews_app.tests.utils import make_review
 
 CALLERS = ("anonymous", "stale token", "author", "other customer", "reviewed business", "other business", "staff")
 

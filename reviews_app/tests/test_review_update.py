@@ -2,11 +2,10 @@
 
 from datetime import timedelta
 
-from core.testing import CoderrTestCase, iso
+from core.testing import CoderrTestCase, iso, make_review
 from reviews_app.api.permissions import NOT_REVIEW_AUTHOR
 from reviews_app.api.serializers import RATING_OUT_OF_RANGE
 from reviews_app.models import Review
-from reviews_app.tests.utils import make_review
 
 
 class ReviewUpdateTests(CoderrTestCase):

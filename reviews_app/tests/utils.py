@@ -1,13 +1,7 @@
-"""Builders and expected bodies shared by the review tests."""
+"""The exact JSON of a review, shared by the review tests."""
 
 from core.testing import iso
 from reviews_app.models import Review
-
-
-def make_review(reviewer, business_user, rating=4, description="Great work.", **fields):
-    return Review.objects.create(
-        reviewer=reviewer, business_user=business_user, rating=rating, description=description, **fields
-    )
 
 
 def review_body(review):

@@ -1,11 +1,9 @@
-"""Test builders: an offer with its three packages (through the ORM), orders of them, API timestamps."""
+"""The order tests' package terms (which they assert), and the exact JSON of an order."""
 
 from decimal import Decimal
 
 from core import testing
 from core.testing import iso
-from order_app.models import Order
-from order_app.services import order_create
 
 PACKAGES = {
     "basic": {
@@ -36,21 +34,6 @@ def make_offer(owner, *, packages=None, **fields):
     """The shared offer builder with this suite's package terms (PACKAGES), which the order tests assert."""
     terms = {offer_type: {**values, **(packages or {}).get(offer_type, {})} for offer_type, values in PACKAGES.items()}
     return testing.make_offer(owner, packages=terms, **fields)
-
-
-def make_order(customer, offer_detail, *, status=Order.Status.IN_PROGRESS, created_at=None):
-    """An order made through `order_create`, then moved to `status` (and `created_at`, to fix the order)."""
-    order = order_create(customer=customer, offer_detail=offer_detail)
-    changes = {"status": status}
-    if created_at is not None:
-        changes["created_at"] = created_at
-    Order.objects.filter(pk=order.pk).update(**changes)
-    return Order.objects.get(pk=order.pk)
-
-
-def make_orders(customer, offer_detail, *statuses):
-    """One order of `offer_detail` by `customer` per given status."""
-    return [make_order(customer, offer_detail, status=status) for status in statuses]
 
 
 def order_body(order):
