@@ -27,6 +27,7 @@ help:
 	@echo "make lint       ruff check + format check"
 	@echo "make bench      load benchmark (see README, Performance)"
 	@echo "make lock       regenerate requirements*.lock (with hashes) after editing requirements*.txt"
+	@echo "make messages   update locale/de (the German translations) after adding or changing a message"
 
 # Installs the lock files (exact versions and hashes); requirements*.txt are only checked against them.
 $(VENV)/.installed: requirements.lock requirements-dev.lock requirements.txt requirements-dev.txt .python-version
@@ -90,6 +91,15 @@ bench: $(VENV)/.installed .env
 
 fuzz: $(VENV)/.installed
 	$(PY) fuzz/run.py $(FUZZ_ARGS)
+
+# Extracting needs GNU gettext (apt-get install gettext / brew install gettext); compiling is pure Python
+# (polib), so after editing only the .po file, `$(PY) manage.py compile_translations` is enough. The .mo is
+# committed: a fresh clone serves German without this step, and the tests fail when .po and .mo differ.
+.PHONY: messages
+messages: $(VENV)/.installed .env
+	$(PY) manage.py makemessages --locale de --add-location file --no-obsolete \
+		--ignore '*/tests/*' --ignore 'bench/*' --ignore 'fuzz/*' --ignore 'tools/*' --ignore 'media/*' --ignore 'staticfiles/*'
+	$(PY) manage.py compile_translations
 
 seed: $(VENV)/.installed .env
 	$(PY) manage.py seed_demo
