@@ -119,7 +119,7 @@ class CatalogTests(SimpleTestCase):
                     german = translation.pgettext(key[0], key[1]) if key[0] else translation.gettext(key[1])
                 if german == key[1]:
                     missing[key[1]] = filename
-        self.assertEqual(missing, {}, "add these to locale/de/LC_MESSAGES/django.po (see README, Translations)")
+        self.assertEqual(missing, {}, "add these to locale/de/LC_MESSAGES/django.po (see README, Languages)")
 
     def test_the_catalog_holds_no_message_the_code_no_longer_has(self):
         stale = set(german_catalog()) - set(project_messages())
