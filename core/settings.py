@@ -4,12 +4,15 @@ Every key is documented in `.env.example`. Defaults are safe: DEBUG off, local h
 secret key fallback outside DEBUG.
 """
 
+import os
 import warnings
 from pathlib import Path
 
 import dj_database_url
 from decouple import Csv, config
 from django.core.exceptions import ImproperlyConfigured
+
+from core.observability.logs import logging_config
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 
@@ -48,7 +51,9 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
-    # First, so that every answer, the JSON ones the two middleware below build too, is in the caller's
+    # Outermost: the request id is set before anything logs, and the access line and metrics time everything.
+    "core.observability.middleware.RequestTelemetryMiddleware",
+    # First of the rest, so that every answer, the JSON ones the two middleware below build too, is in the caller's
     # language (Accept-Language) and says so (Content-Language, Vary: Accept-Language).
     "django.middleware.locale.LocaleMiddleware",
     "core.api.middleware.JsonErrorMiddleware",
@@ -113,17 +118,22 @@ AUTH_USER_MODEL = "auth_app.User"
 
 # --- Cache (shared throttle counters when REDIS_URL is set) -----------------------------------------------
 REDIS_URL = config("REDIS_URL", default="")
+# Seconds a Redis connect or reply may take before the call counts as failed.
+CACHE_SOCKET_TIMEOUT = config("CACHE_SOCKET_TIMEOUT", default=1.0, cast=float)
 if REDIS_URL:
     CACHES = {
         "default": {
             "BACKEND": "django.core.cache.backends.redis.RedisCache",
             "LOCATION": REDIS_URL,
             "KEY_PREFIX": config("CACHE_KEY_PREFIX", default="coderr"),
-            "OPTIONS": {"socket_connect_timeout": 2, "socket_timeout": 2},
+            "OPTIONS": {"socket_connect_timeout": CACHE_SOCKET_TIMEOUT, "socket_timeout": CACHE_SOCKET_TIMEOUT},
         }
     }
 else:
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+# When Redis is down or silent the throttles let requests through (core/cache.py); after a failed call each
+# process skips Redis for this many seconds, so only one request per back-off waits for the socket timeout.
+CACHE_FAILURE_BACKOFF = config("CACHE_FAILURE_BACKOFF", default=5.0, cast=float)
 
 # --- Passwords --------------------------------------------------------------------------------------------
 AUTH_PASSWORD_VALIDATORS = [
@@ -187,10 +197,9 @@ REST_FRAMEWORK = {
     "DEFAULT_FILTER_BACKENDS": ["django_filters.rest_framework.DjangoFilterBackend"],
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
     "EXCEPTION_HANDLER": "core.api.exceptions.api_exception_handler",
+    # DRF's, failing open when the cache is down (core/api/throttling.py).
     "DEFAULT_THROTTLE_CLASSES": (
-        ["rest_framework.throttling.AnonRateThrottle", "rest_framework.throttling.UserRateThrottle"]
-        if THROTTLING_ENABLED
-        else []
+        ["core.api.throttling.AnonRateThrottle", "core.api.throttling.UserRateThrottle"] if THROTTLING_ENABLED else []
     ),
     "DEFAULT_THROTTLE_RATES": {
         "anon": config("THROTTLE_ANON_RATE", default="1000/day"),
@@ -234,11 +243,41 @@ if config("USE_X_FORWARDED_PROTO", default=False, cast=bool):
 SECURE_CONTENT_TYPE_NOSNIFF = True
 X_FRAME_OPTIONS = "DENY"
 
-LOGGING = {
-    "version": 1,
-    "disable_existing_loggers": False,
-    "handlers": {"console": {"class": "logging.StreamHandler"}},
-    "root": {"handlers": ["console"], "level": config("LOG_LEVEL", default="WARNING")},
-    # Client errors (4xx) are answered, not logged; server errors still are.
-    "loggers": {"django.request": {"level": "ERROR"}, "django.security.DisallowedHost": {"level": "ERROR"}},
-}
+# --- Operating: logs, readiness, metrics, error reports (README "Operating Coderr") ---------------------------
+# console: readable lines (development); json: one JSON object per line (production). Both to stdout.
+LOG_FORMAT = config("LOG_FORMAT", default="console")
+LOG_LEVEL = config("LOG_LEVEL", default="WARNING")
+# One `coderr.access` line per request (method, path, status, duration, user id, request id).
+ACCESS_LOG = config("ACCESS_LOG", default=True, cast=bool)
+LOGGING = logging_config(log_format=LOG_FORMAT, level=LOG_LEVEL, access_log=ACCESS_LOG)
+# manage.py test: the same, without an access line per test request (core/runner.py).
+TEST_RUNNER = "core.runner.CoderrTestRunner"
+
+# /api/health/: seconds the media storage may take to answer (the database and cache have their own timeouts).
+HEALTH_CHECK_TIMEOUT = config("HEALTH_CHECK_TIMEOUT", default=2.0, cast=float)
+
+# /metrics answers a bearer token equal to METRICS_TOKEN or a client (TCP peer) in METRICS_ALLOWED_IPS (addresses
+# or networks); everyone else gets 404. Under gunicorn, PROMETHEUS_MULTIPROC_DIR lets the workers share counts.
+METRICS_TOKEN = config("METRICS_TOKEN", default="")
+METRICS_ALLOWED_IPS = config("METRICS_ALLOWED_IPS", default="", cast=Csv())
+PROMETHEUS_MULTIPROC_DIR = config("PROMETHEUS_MULTIPROC_DIR", default="")
+# prometheus-client reads the environment when it is imported (after the settings): give it the .env value too.
+if PROMETHEUS_MULTIPROC_DIR:
+    os.environ["PROMETHEUS_MULTIPROC_DIR"] = PROMETHEUS_MULTIPROC_DIR
+    Path(PROMETHEUS_MULTIPROC_DIR).mkdir(parents=True, exist_ok=True)
+else:
+    os.environ.pop("PROMETHEUS_MULTIPROC_DIR", None)
+# No X-Forwarded-Proto when Prometheus scrapes a server directly: answer it rather than redirect it to HTTPS.
+SECURE_REDIRECT_EXEMPT = [r"^metrics$"]
+
+# Error reports to Sentry, only when SENTRY_DSN is set; no personal data, no request bodies (core/observability).
+SENTRY_DSN = config("SENTRY_DSN", default="")
+if SENTRY_DSN:
+    from core.observability.sentry import init_sentry
+
+    init_sentry(
+        dsn=SENTRY_DSN,
+        environment=config("SENTRY_ENVIRONMENT", default=""),
+        release=config("SENTRY_RELEASE", default=""),
+        traces_sample_rate=config("SENTRY_TRACES_SAMPLE_RATE", default=0.0, cast=float),
+    )

@@ -1,10 +1,11 @@
-"""Root URL configuration: the admin, every app's API, the OpenAPI schema and media."""
+"""Root URL configuration: the admin, every app's API, the OpenAPI schema, metrics and media."""
 
 from django.conf import settings
 from django.contrib import admin
 from django.urls import include, path, re_path
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
 
+from core.observability.views import metrics_view
 from core.views import api_not_found, serve_media
 
 urlpatterns = [
@@ -19,6 +20,8 @@ urlpatterns = [
     path("api/docs/", SpectacularSwaggerView.as_view(url_name="schema"), name="swagger-ui"),
     # Unknown API routes answer JSON 404 whatever DEBUG says.
     re_path(r"^api/", api_not_found),
+    # Prometheus; 404 unless METRICS_TOKEN or METRICS_ALLOWED_IPS lets the caller in.
+    path("metrics", metrics_view, name="metrics"),
 ]
 
 if settings.SERVE_MEDIA:

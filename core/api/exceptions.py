@@ -14,6 +14,7 @@ from rest_framework.serializers import as_serializer_error
 from rest_framework.views import exception_handler
 
 from core.errors import DomainError
+from core.observability.metrics import dependency_failed
 
 logger = logging.getLogger("coderr.errors")
 
@@ -76,6 +77,7 @@ def translate_exception(exc):
     if isinstance(exc, IntegrityError):
         return Conflict()
     if is_database_outage(exc):
+        dependency_failed("database")
         return ServiceUnavailable()
     return exc
 

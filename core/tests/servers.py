@@ -154,9 +154,11 @@ def _raw_request(port, method, path, body, headers):
 class GunicornServer:
     """`gunicorn core.wsgi:application` on a free 127.0.0.1 port; `start()` returns once every worker answers."""
 
-    def __init__(self, env, log_dir, workers=1):
+    def __init__(self, env, log_dir, workers=1, app="core.wsgi:application", extra_args=()):
         self.env = env
         self.workers = workers
+        self.app = app
+        self.extra_args = list(extra_args)
         self.port = free_port()
         self.access_log = Path(log_dir) / f"access-{self.port}.log"
         self.error_log = Path(log_dir) / f"error-{self.port}.log"
@@ -167,7 +169,7 @@ class GunicornServer:
             self.process = subprocess.Popen(
                 [
                     str(BIN_DIR / "gunicorn"),
-                    "core.wsgi:application",
+                    self.app,
                     f"--bind={LOCALHOST}:{self.port}",
                     f"--workers={self.workers}",
                     "--worker-class=sync",
@@ -180,6 +182,7 @@ class GunicornServer:
                     f"--access-logfile={self.access_log}",
                     f"--access-logformat={ACCESS_LOG_FORMAT}",
                     "--error-logfile=-",
+                    *self.extra_args,
                 ],
                 cwd=BASE_DIR,
                 env=self.env,
@@ -369,3 +372,56 @@ def create_postgres_database(prefix):
 def drop_postgres_database(name):
     with postgres_admin_connection() as connection:
         connection.execute(sql.SQL("DROP DATABASE IF EXISTS {} WITH (FORCE)").format(sql.Identifier(name)))
+
+
+class RedisServer:
+    """A redis-server of the test's own on a free 127.0.0.1 port, in memory only (no dump, no append-only file).
+
+    `kill()` ends exactly this process (SIGKILL by its PID): to the app, Redis crashed. `start()` again brings up
+    an empty Redis on the same port, as a restarted one would be.
+    """
+
+    def __init__(self, log_dir, port=None):
+        self.port = port or free_port()
+        self.url = f"redis://{LOCALHOST}:{self.port}/0"
+        self.log_dir = Path(log_dir)
+        self.log_file = self.log_dir / f"redis-{self.port}.log"
+        self.process = None
+
+    def start(self, timeout=15):
+        self.process = subprocess.Popen(
+            [
+                "redis-server",
+                "--bind",
+                LOCALHOST,
+                "--port",
+                str(self.port),
+                "--save",
+                "",
+                "--appendonly",
+                "no",
+                "--dir",
+                str(self.log_dir),
+                "--logfile",
+                str(self.log_file),
+            ],
+            stdin=subprocess.DEVNULL,
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.DEVNULL,
+        )
+        deadline = time.monotonic() + timeout
+        while not port_open(self.port):
+            if self.process.poll() is not None or time.monotonic() > deadline:
+                self.kill()
+                raise AssertionError(f"redis-server did not listen within {timeout}s:\n{self.log()}")
+            time.sleep(0.05)
+        return self
+
+    def log(self):
+        return self.log_file.read_text(errors="replace") if self.log_file.exists() else ""
+
+    def kill(self):
+        if self.process is None or self.process.poll() is not None:
+            return
+        self.process.kill()
+        self.process.wait(timeout=10)

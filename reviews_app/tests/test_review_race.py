@@ -8,14 +8,12 @@ from unittest import mock, skipUnless
 from django.core.cache import cache
 from django.db import connection, connections
 from django.test import TransactionTestCase, override_settings
-from rest_framework.exceptions import ValidationError
 from rest_framework.test import APIClient
 from rest_framework.validators import UniqueTogetherValidator
 
 from core.testing import FAST_HASHERS, CoderrTestCase
-from reviews_app.api.serializers import ALREADY_REVIEWED
-from reviews_app.api.views import ReviewListCreateView
 from reviews_app.models import Review
+from reviews_app.services import ALREADY_REVIEWED, AlreadyReviewed, review_create
 
 URL = "/api/reviews/"
 THREADS = 20
@@ -60,17 +58,16 @@ class ReviewCreateRaceTests(TransactionTestCase):
         """ROUNDS races, each on a fresh business user; checks every round and prints the totals."""
         totals = Counter()
         constraint_decided = []
-        original = ReviewListCreateView.perform_create
 
-        def counting_perform_create(view, serializer):
+        def counting_review_create(**fields):
             # Counts the requests that passed the serializer's check and lost at the unique constraint.
             try:
-                return original(view, serializer)
-            except ValidationError:
+                return review_create(**fields)
+            except AlreadyReviewed:
                 constraint_decided.append(1)
                 raise
 
-        with mock.patch.object(ReviewListCreateView, "perform_create", counting_perform_create):
+        with mock.patch("reviews_app.api.views.review_create", counting_review_create):
             for round_number in range(ROUNDS):
                 business = CoderrTestCase.make_user("business")
                 results = self.post_at_once(business.pk)
@@ -98,7 +95,7 @@ class ReviewCreateRaceTests(TransactionTestCase):
         self.run_rounds("serializer check and constraint")
 
     def test_the_constraint_alone_turns_every_loser_into_the_friendly_400(self):
-        # Without the serializer's check every loser reaches the INSERT, so each one takes the savepoint path.
+        # Without the serializer's check every loser reaches the INSERT, so each one is decided by the constraint.
         with mock.patch.object(UniqueTogetherValidator, "__call__", return_value=None):
             constraint_decided = self.run_rounds("constraint only")
         self.assertEqual(constraint_decided, ROUNDS * (THREADS - 1))
