@@ -7,6 +7,7 @@ from django.http import JsonResponse
 from django.utils.translation import gettext_lazy as _
 
 from core.api.exceptions import DATABASE_UNAVAILABLE, SERVER_ERROR, is_database_outage
+from core.observability.metrics import dependency_failed
 
 logger = logging.getLogger("coderr.errors")
 
@@ -25,6 +26,7 @@ class JsonErrorMiddleware:
     def process_exception(self, request, exception):
         if is_database_outage(exception):
             logger.warning("Database unavailable: %s", exception.__class__.__name__)
+            dependency_failed("database")
             response = JsonResponse({"detail": DATABASE_UNAVAILABLE}, status=503)
             response["Retry-After"] = "5"
             return response

@@ -29,6 +29,14 @@ SECRET_TEXT = "secret-internal-text"
 MAX_FAULT_SECONDS = 5
 MAX_RECOVERY_SECONDS = 10
 SOME_TOKEN = "0123456789abcdef0123456789abcdef01234567"
+# Readiness (/api/health/) of the servers here: no REDIS_URL, media on the local file system.
+READY = {"status": "ok", "database": "ok", "storage": "ok"}
+DATABASE_NOT_READY = {
+    "detail": "Not ready: database unavailable.",
+    "status": "unavailable",
+    "database": "unavailable",
+    "storage": "ok",
+}
 
 
 class InProcessFaultTests(CoderrTestCase):
@@ -134,10 +142,20 @@ class ServerFaultMixin:
         self.assertLess(reply.seconds, MAX_FAULT_SECONDS, figure)
         return figure
 
+    def assertNotReady(self, reply, label):
+        """Readiness answers a quick 503 naming the database and nothing else; returns the figure to print."""
+        figure = f"{label}: {reply.status} {reply.body.decode()} in {reply.seconds * 1000:.0f} ms"
+        self.assertEqual(reply.status, 503, figure)
+        self.assertEqual(reply.headers["Content-Type"], "application/json")
+        self.assertEqual(reply.json(), DATABASE_NOT_READY)
+        self.assertEqual(reply.headers["Retry-After"], "5")
+        self.assertLess(reply.seconds, MAX_FAULT_SECONDS, figure)
+        return figure
+
     def assertAnswersUnavailable(self, server, user_id, token):
         """Health, an authenticated endpoint and login all answer 503 (a token is not reported invalid)."""
         return [
-            self.assertUnavailable(server.request("GET", "/api/health/"), "GET /api/health/"),
+            self.assertNotReady(server.request("GET", "/api/health/"), "GET /api/health/"),
             self.assertUnavailable(
                 server.request("GET", f"/api/profile/{user_id}/", headers={"Authorization": f"Token {token}"}),
                 "GET /api/profile/{id}/ with a token",
@@ -173,7 +191,7 @@ class SilentDatabaseTests(ServerFaultMixin, SimpleTestCase):
             silent.listen(16)
             server = self.start_server(f"postgres://postgres@127.0.0.1:{silent.getsockname()[1]}/coderr")
 
-            figure = self.assertUnavailable(server.request("GET", "/api/health/"), "GET /api/health/ (silent database)")
+            figure = self.assertNotReady(server.request("GET", "/api/health/"), "GET /api/health/ (silent database)")
 
         report(figure)
         self.assertNotIn("Traceback", server.log())
@@ -213,7 +231,7 @@ class DatabaseRecoveryTests(ServerFaultMixin, SimpleTestCase):
         )
         self.assertEqual(registration.status, 201, registration.body)
         token, user_id = registration.json()["token"], registration.json()["user_id"]
-        self.assertEqual(self.server.request("GET", "/api/health/").json(), {"status": "ok", "database": "ok"})
+        self.assertEqual(self.server.request("GET", "/api/health/").json(), READY)
 
         self.proxy.stop()
         figures = self.assertAnswersUnavailable(self.server, user_id, token)

@@ -1,6 +1,6 @@
-"""Platform-wide endpoints: liveness, health, platform statistics."""
+"""Platform-wide endpoints: liveness, readiness, platform statistics."""
 
-from django.db import connection
+from django.utils.translation import gettext_lazy as _
 from drf_spectacular.utils import extend_schema, inline_serializer
 from rest_framework import serializers
 from rest_framework.permissions import AllowAny
@@ -9,28 +9,55 @@ from rest_framework.views import APIView
 
 from core.api.authentication import LenientTokenAuthentication
 from core.api.schema import ERROR_429
+from core.observability.health import OK, UNAVAILABLE, readiness
 from general_app.api.serializers import BaseInfoSerializer
 from general_app.api.statistics import platform_statistics
 
+PART_STATE = "`ok` or `unavailable`."
+NOT_READY = _("Not ready: {parts} unavailable.")
+
 
 class HealthView(APIView):
-    """Liveness and database check for load balancers and `make serve`."""
+    """Readiness for load balancers: the database, the cache (when REDIS_URL is set) and the media storage."""
 
     authentication_classes = []
     permission_classes = [AllowAny]
     throttle_classes = []
 
     @extend_schema(
-        summary="Liveness and database check",
+        summary="Readiness: database, cache (when configured), media storage",
+        description="200 when every part answers, 503 naming the parts that do not. `/api/ping/` is liveness.",
         responses={
-            200: inline_serializer("Health", {"status": serializers.CharField(), "database": serializers.CharField()}),
-            503: inline_serializer("Unavailable", {"detail": serializers.CharField()}),
+            200: inline_serializer(
+                "Health",
+                {
+                    "status": serializers.CharField(help_text="`ok`."),
+                    "database": serializers.CharField(help_text=PART_STATE),
+                    "cache": serializers.CharField(required=False, help_text=PART_STATE + " Only with REDIS_URL."),
+                    "storage": serializers.CharField(help_text=PART_STATE),
+                },
+            ),
+            503: inline_serializer(
+                "NotReady",
+                {
+                    "detail": serializers.CharField(),
+                    "status": serializers.CharField(help_text="`unavailable`."),
+                    "database": serializers.CharField(help_text=PART_STATE),
+                    "cache": serializers.CharField(required=False, help_text=PART_STATE + " Only with REDIS_URL."),
+                    "storage": serializers.CharField(help_text=PART_STATE),
+                },
+            ),
         },
     )
     def get(self, request):
-        with connection.cursor() as cursor:
-            cursor.execute("SELECT 1")
-        return Response({"status": "ok", "database": "ok"})
+        parts = readiness()
+        failing = [part for part, state in parts.items() if state != OK]
+        if not failing:
+            return Response({"status": OK, **parts})
+        detail = NOT_READY.format(parts=", ".join(failing))
+        response = Response({"detail": detail, "status": UNAVAILABLE, **parts}, status=503)
+        response["Retry-After"] = "5"
+        return response
 
 
 class BaseInfoView(APIView):
