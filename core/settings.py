@@ -158,7 +158,8 @@ STATIC_ROOT = Path(config("STATIC_ROOT", default="") or BASE_DIR / "staticfiles"
 # Until `collectstatic` has run (make serve does), whitenoise warns on every start; the finders serve in DEBUG.
 warnings.filterwarnings("ignore", message="No directory at")
 STORAGES = {
-    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    # Django's FileSystemStorage, with write failures answered as 503 (core/storage.py); S3 below.
+    "default": {"BACKEND": "core.storage.LocalMediaStorage"},
     "staticfiles": {
         "BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"
         if not DEBUG
@@ -169,6 +170,48 @@ MEDIA_URL = "/media/"
 MEDIA_ROOT = Path(config("MEDIA_ROOT", default="") or BASE_DIR / "media")
 # Development convenience; in production a web server or object storage serves /media/ (see README).
 SERVE_MEDIA = config("SERVE_MEDIA", default=True, cast=bool)
+
+# Media on S3-compatible object storage (AWS S3, MinIO, Cloudflare R2, Ceph, ...) instead of MEDIA_ROOT, so that
+# several app servers share them. Objects are public and their URLs unsigned (the frontend keeps them), and
+# url() is string formatting only: without a custom domain, the public address is derived from the endpoint.
+MEDIA_STORAGE = config("MEDIA_STORAGE", default="filesystem")
+if MEDIA_STORAGE not in ("filesystem", "s3"):
+    raise ImproperlyConfigured("MEDIA_STORAGE must be 'filesystem' or 's3'.")
+if MEDIA_STORAGE == "s3":
+    from botocore.config import Config as BotocoreConfig
+
+    from core.storage import s3_public_domain
+
+    AWS_STORAGE_BUCKET_NAME = config("AWS_STORAGE_BUCKET_NAME", default="")
+    if not AWS_STORAGE_BUCKET_NAME:
+        raise ImproperlyConfigured("MEDIA_STORAGE=s3 needs AWS_STORAGE_BUCKET_NAME (see .env.example).")
+    AWS_S3_ENDPOINT_URL = config("AWS_S3_ENDPOINT_URL", default="") or None
+    AWS_S3_REGION_NAME = config("AWS_S3_REGION_NAME", default="") or None
+    # Empty: boto3 finds credentials itself (its environment variables, ~/.aws, an instance role).
+    AWS_ACCESS_KEY_ID = config("AWS_ACCESS_KEY_ID", default="") or None
+    AWS_SECRET_ACCESS_KEY = config("AWS_SECRET_ACCESS_KEY", default="") or None
+    AWS_S3_ADDRESSING_STYLE = config("AWS_S3_ADDRESSING_STYLE", default="") or None
+    AWS_LOCATION = config("AWS_LOCATION", default="")
+    AWS_S3_CUSTOM_DOMAIN = config("AWS_S3_CUSTOM_DOMAIN", default="")
+    AWS_S3_URL_PROTOCOL = config("AWS_S3_URL_PROTOCOL", default="") or "https:"
+    if not AWS_S3_CUSTOM_DOMAIN:
+        AWS_S3_CUSTOM_DOMAIN, AWS_S3_URL_PROTOCOL = s3_public_domain(
+            bucket=AWS_STORAGE_BUCKET_NAME,
+            endpoint_url=AWS_S3_ENDPOINT_URL,
+            region=AWS_S3_REGION_NAME,
+            addressing_style=AWS_S3_ADDRESSING_STYLE,
+        )
+    # Public reads come from the bucket policy; set public-read only where the bucket still uses ACLs.
+    AWS_DEFAULT_ACL = config("AWS_DEFAULT_ACL", default="") or None
+    # An unreachable storage must fail an upload quickly (503), not hold a worker for botocore's 60 s defaults.
+    AWS_S3_CLIENT_CONFIG = BotocoreConfig(
+        connect_timeout=config("AWS_S3_CONNECT_TIMEOUT", default=2, cast=float),
+        read_timeout=config("AWS_S3_READ_TIMEOUT", default=5, cast=float),
+        retries={"mode": "standard", "total_max_attempts": config("AWS_S3_MAX_ATTEMPTS", default=2, cast=int)},
+        s3={"addressing_style": AWS_S3_ADDRESSING_STYLE},
+    )
+    # Unsigned URLs (AWS_QUERYSTRING_AUTH off), overwrite, caching and transfer are fixed by the backend.
+    STORAGES["default"] = {"BACKEND": "core.storage_s3.S3MediaStorage"}
 
 # Uploads: images are checked against these limits; whole requests larger than MAX_REQUEST_BODY_BYTES are
 # refused with 413 before the body is read.

@@ -6,6 +6,8 @@ failed is logged and counted (coderr_dependency_failures_total); the caller only
 """
 
 import logging
+import os
+import queue
 import threading
 
 from django.conf import settings
@@ -42,35 +44,47 @@ def check_storage():
 class StorageProbe:
     """Asks the storage in a thread of its own, so that a hung storage cannot hold the request.
 
-    At most one probe is out at a time: while a hung one is still waiting, the storage counts as unavailable
-    without starting another.
+    The thread is kept for the next probe (storage clients such as boto3's are made once per thread). At most
+    one probe is out at a time: while a hung one is still waiting, the storage counts as unavailable without
+    asking it again.
     """
 
     _lock = threading.Lock()
-    _thread = None
+    _jobs = None
+    _pid = None
+    # Set while no probe is out.
+    idle = threading.Event()
+    idle.set()
 
     @classmethod
     def run(cls, timeout):
+        outcome, done = {}, threading.Event()
         with cls._lock:
-            if cls._thread is not None and cls._thread.is_alive():
+            if not cls.idle.is_set():
                 return False
-            outcome = {}
-            cls._thread = threading.Thread(target=cls._probe, args=(outcome,), name="storage-probe", daemon=True)
-            cls._thread.start()
-            thread = cls._thread
-        thread.join(timeout)
+            if cls._pid != os.getpid():  # first probe in this process (gunicorn forks after loading the app)
+                cls._pid, cls._jobs = os.getpid(), queue.SimpleQueue()
+                threading.Thread(target=cls._work, args=(cls._jobs,), name="storage-probe", daemon=True).start()
+            cls.idle.clear()
+            cls._jobs.put((outcome, done))
+        done.wait(timeout)
         if "error" in outcome:
             raise outcome["error"]
         return "ok" in outcome
 
-    @staticmethod
-    def _probe(outcome):
-        try:
-            default_storage.exists(STORAGE_PROBE_KEY)
-        except Exception as exc:  # whatever the storage backend raises, the caller reports it
-            outcome["error"] = exc
-        else:
-            outcome["ok"] = True
+    @classmethod
+    def _work(cls, jobs):
+        while True:
+            outcome, done = jobs.get()
+            try:
+                default_storage.exists(STORAGE_PROBE_KEY)
+            except Exception as exc:  # whatever the storage backend raises, the caller reports it
+                outcome["error"] = exc
+            else:
+                outcome["ok"] = True
+            finally:
+                cls.idle.set()
+                done.set()
 
 
 def readiness():

@@ -5,6 +5,7 @@ import shutil
 import tempfile
 from pathlib import Path
 
+from django.db.migrations.loader import MigrationLoader
 from django.test import SimpleTestCase
 
 from core.tests.servers import GunicornServer, manage, run_manage, server_env
@@ -72,14 +73,37 @@ class ProductionServerTests(SimpleTestCase):
             **PRODUCTION_ENV,
             STATIC_ROOT=str(tmp_dir / "static"),
         )
-        manage(env, "migrate", "--noinput")
-        manage(env, "collectstatic", "--noinput")
+        # What `make release` runs once per deploy; the server itself neither migrates nor collects.
+        cls.env, cls.static_root = env, tmp_dir / "static"
+        cls.first_release = manage(env, "release").stdout.splitlines()[-1]
         cls.server = GunicornServer(env, tmp_dir)
         cls.addClassCleanup(cls.server.stop)
         cls.server.start()
 
     def get(self, path, headers=BEHIND_HTTPS_PROXY):
         return self.server.request("GET", path, headers=headers)
+
+    def static_files(self):
+        """Every file in STATIC_ROOT with its modification time (ns)."""
+        return {path: path.stat().st_mtime_ns for path in self.static_root.rglob("*") if path.is_file()}
+
+    def test_the_first_release_applies_every_migration_and_collects_the_static_files(self):
+        migrations = len(MigrationLoader(None, ignore_no_migrations=True).disk_migrations)
+
+        match = re.fullmatch(r"Release done: (\d+) migrations applied, (\d+) static files copied\.", self.first_release)
+
+        self.assertIsNotNone(match, self.first_release)
+        self.assertEqual(int(match[1]), migrations)
+        self.assertGreater(int(match[2]), 100)
+        self.assertTrue((self.static_root / "staticfiles.json").is_file())
+
+    def test_a_second_release_applies_no_migration_and_writes_no_file(self):
+        before = self.static_files()
+
+        result = manage(self.env, "release")
+
+        self.assertEqual(result.stdout, "Release done: 0 migrations applied, 0 static files copied.\n")
+        self.assertEqual(self.static_files(), before)
 
     def test_admin_login_page_is_served_with_hsts_and_a_secure_csrf_cookie(self):
         reply = self.get("/admin/login/")

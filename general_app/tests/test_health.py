@@ -89,7 +89,7 @@ class HealthTests(CoderrTestCase):
             first = self.anonymous().get(URL)
             second = self.anonymous().get(URL)
             release.set()
-            StorageProbe._thread.join(5)
+            self.assertTrue(StorageProbe.idle.wait(5))
             third = self.anonymous().get(URL)
 
         self.assertNotReady(first, not_ready(database="ok", storage="unavailable"))
