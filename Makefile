@@ -23,7 +23,9 @@ TEST_DATABASE_URL ?= postgres://postgres@127.0.0.1:5432/coderr
 help:
 	@echo "make run        set up (venv, .env, migrate, demo data) and serve on http://$(HOST):$(PORT)/"
 	@echo "make test       run the whole test suite (with coverage)"
-	@echo "make serve      production-like: gunicorn, DEBUG off, static files via whitenoise"
+	@echo "make serve      production-like: gunicorn, DEBUG off, static files via whitenoise (after make release)"
+	@echo "make release    once per deploy: migrate and collect static files (a second run changes nothing)"
+	@echo "make stack      local fleet: nginx :8080, two app servers, PostgreSQL, Redis, local S3 (make stack-stop)"
 	@echo "make lint       ruff check + format check"
 	@echo "make bench      load benchmark (see README, Performance)"
 	@echo "make lock       regenerate requirements*.lock (with hashes) after editing requirements*.txt"
@@ -59,10 +61,31 @@ run: migrate
 	$(PY) manage.py seed_demo
 	$(PY) manage.py runserver $(HOST):$(PORT)
 
-# No demo data here: the guest accounts' passwords are public.
-serve: migrate
-	DEBUG=False $(PY) manage.py collectstatic --noinput --verbosity 0
-	DEBUG=False $(VENV)/bin/gunicorn core.wsgi:application --bind $(HOST):$(PORT) --workers 2 --access-logfile -
+# Once per deploy (not at start-up): migrations and static files. A second run changes nothing.
+.PHONY: release
+release: $(VENV)/.installed .env
+	DEBUG=False $(PY) manage.py release
+
+# No demo data here: the guest accounts' passwords are public. Neither migrates nor collects: `make release` first.
+serve: $(VENV)/.installed .env
+	@DEBUG=False $(PY) manage.py migrate --check >/dev/null 2>&1 || { echo "Migrations are pending: run make release first."; exit 1; }
+	DEBUG=False $(VENV)/bin/gunicorn -c deploy/gunicorn.conf.py --bind $(HOST):$(PORT)
+
+# A local fleet (README "Deploying to several machines"): nginx on 127.0.0.1:8080 in front of two app servers,
+# PostgreSQL, Redis and a local S3 server; `make stack-stop` stops exactly what `make stack` started.
+.PHONY: stack stack-stop stack-status stack-test
+stack: $(VENV)/.installed .env
+	$(PY) deploy/stack.py start
+
+stack-stop:
+	$(PY) deploy/stack.py stop
+
+stack-status:
+	$(PY) deploy/stack.py status
+
+# The fleet tests, against the running stack (CI: make stack && make stack-test; make stack-stop).
+stack-test: $(VENV)/.installed
+	$(PY) deploy/stack.py test
 
 test: $(VENV)/.installed .env
 	$(PY) -m coverage erase

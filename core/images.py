@@ -3,10 +3,13 @@
 An upload is trusted only after Pillow has decoded it: the file name and the declared content type are
 ignored. Accepted images are re-encoded, which drops metadata (EXIF, GPS, comments, ICC profiles) and
 anything appended after the image data, and stored under a generated name. Old files are removed when
-replaced or when their owner row is deleted, once the transaction has committed.
+replaced or when their owner row is deleted, once the transaction has committed. Every read and write goes
+through the storage API (local files or S3, core/storage.py).
 """
 
+import functools
 import io
+import logging
 import uuid
 import warnings
 
@@ -21,6 +24,8 @@ from PIL import GifImagePlugin, Image, ImageOps, JpegImagePlugin, PngImagePlugin
 from rest_framework import serializers
 from rest_framework.fields import empty
 from rest_framework.utils import html
+
+logger = logging.getLogger("coderr.media")
 
 IMAGE_TOO_LARGE = _("The image must be at most {limit_mb} MB.")
 IMAGE_TOO_MANY_PIXELS = _("The image must have at most {limit_mp} megapixels.")
@@ -136,9 +141,18 @@ def _remember_old_file(field_name):
     return receiver
 
 
+def _delete_stored_file(storage, name):
+    # The row change has committed: a storage failing now must not turn the answer into an error. The file
+    # stays behind, and the log names it.
+    try:
+        storage.delete(name)
+    except Exception:
+        logger.exception("Could not delete the media file %r; it stays in the storage.", name)
+
+
 def _delete_file_on_commit(storage, name):
     if name:
-        transaction.on_commit(lambda: storage.delete(name))
+        transaction.on_commit(functools.partial(_delete_stored_file, storage, name))
 
 
 def _delete_replaced_file(field_name):

@@ -15,6 +15,7 @@ from rest_framework.views import exception_handler
 
 from core.errors import DomainError
 from core.observability.metrics import dependency_failed
+from core.storage import StorageUnavailable
 
 logger = logging.getLogger("coderr.errors")
 
@@ -78,6 +79,11 @@ def translate_exception(exc):
         return Conflict()
     if is_database_outage(exc):
         dependency_failed("database")
+        return ServiceUnavailable()
+    if isinstance(exc, StorageUnavailable):
+        # The upload's transaction has rolled back: the row keeps its previous image.
+        logger.warning("Media storage unavailable: %s (%s)", exc, exc.__cause__.__class__.__name__)
+        dependency_failed("storage")
         return ServiceUnavailable()
     return exc
 

@@ -374,6 +374,72 @@ def drop_postgres_database(name):
         connection.execute(sql.SQL("DROP DATABASE IF EXISTS {} WITH (FORCE)").format(sql.Identifier(name)))
 
 
+class S3Server:
+    """moto's S3-compatible server (`moto_server`) on a free 127.0.0.1 port, holding its objects in memory.
+
+    `kill()` ends exactly this process (SIGKILL by its PID), which to the app looks like the object storage
+    going away: connections are refused from then on.
+    """
+
+    ACCESS_KEY = "coderr-test"
+    SECRET_KEY = "coderr-test-secret"
+
+    def __init__(self, log_dir):
+        self.port = free_port()
+        self.endpoint_url = f"http://{LOCALHOST}:{self.port}"
+        self.log_file = Path(log_dir) / f"s3-{self.port}.log"
+        self.process = None
+
+    def start(self, timeout=30):
+        with self.log_file.open("wb") as log:
+            self.process = subprocess.Popen(
+                [str(BIN_DIR / "moto_server"), "-H", LOCALHOST, "-p", str(self.port)],
+                stdin=subprocess.DEVNULL,
+                stdout=log,
+                stderr=subprocess.STDOUT,
+            )
+        deadline = time.monotonic() + timeout
+        while not port_open(self.port):
+            if self.process.poll() is not None or time.monotonic() > deadline:
+                self.kill()
+                raise AssertionError(f"moto_server did not listen within {timeout}s:\n{self.log()}")
+            time.sleep(0.1)
+        return self
+
+    def client(self):
+        import boto3
+
+        return boto3.client(
+            "s3",
+            endpoint_url=self.endpoint_url,
+            region_name="us-east-1",
+            aws_access_key_id=self.ACCESS_KEY,
+            aws_secret_access_key=self.SECRET_KEY,
+        )
+
+    def create_public_bucket(self, name):
+        """A bucket whose objects anyone may read (the bucket policy a public media bucket has)."""
+        client = self.client()
+        client.create_bucket(Bucket=name)
+        policy = {
+            "Version": "2012-10-17",
+            "Statement": [
+                {"Effect": "Allow", "Principal": "*", "Action": "s3:GetObject", "Resource": f"arn:aws:s3:::{name}/*"}
+            ],
+        }
+        client.put_bucket_policy(Bucket=name, Policy=json.dumps(policy))
+        return client
+
+    def log(self):
+        return self.log_file.read_text(errors="replace") if self.log_file.exists() else ""
+
+    def kill(self):
+        if self.process is None or self.process.poll() is not None:
+            return
+        self.process.kill()
+        self.process.wait(timeout=10)
+
+
 class RedisServer:
     """A redis-server of the test's own on a free 127.0.0.1 port, in memory only (no dump, no append-only file).
 
