@@ -22,7 +22,14 @@ if str(ROOT) not in sys.path:
     sys.path.insert(0, str(ROOT))
 
 # Read by gunicorn by their names: the app's log format for gunicorn's lines, prometheus-client's worker files.
+from core.gunicorn_response import install as single_write_responses  # noqa: E402
 from core.observability.gunicorn import child_exit, logger_class, on_starting  # noqa: E402, F401
+
+
+def post_worker_init(worker):
+    """Each response leaves in one write, so that a dying server never sends half of one (core/gunicorn_response.py)."""
+    single_write_responses()
+
 
 wsgi_app = "core.wsgi:application"
 proc_name = "coderr"

@@ -118,6 +118,18 @@ def alive(pid):
     return stat.rsplit(")", 1)[1].split()[0] != "Z"
 
 
+def group_alive(pgid):
+    """True while any process of the process group `pgid` runs (zombies aside): it may still hold the socket."""
+    for stat in Path("/proc").glob("[0-9]*/stat"):
+        try:
+            fields = stat.read_text().rsplit(")", 1)[1].split()
+        except (OSError, IndexError):
+            continue
+        if fields[2] == str(pgid) and fields[0] != "Z":
+            return True
+    return False
+
+
 def running_pid(part):
     """The PID from the part's PID file if that process still runs and is the part's program, else None."""
     try:
@@ -163,28 +175,29 @@ def stop_part(part, sig=signal.SIGTERM, timeout=STOP_TIMEOUT):
         return False
     signal_group(pid, sig)
     deadline = time.monotonic() + timeout
-    while alive(pid) and time.monotonic() < deadline:
+    while (alive(pid) or group_alive(pid)) and time.monotonic() < deadline:
         time.sleep(0.1)
-    if alive(pid):
+    if alive(pid) or group_alive(pid):
         signal_group(pid, signal.SIGKILL)
         deadline = time.monotonic() + 10
-        while alive(pid) and time.monotonic() < deadline:
+        while (alive(pid) or group_alive(pid)) and time.monotonic() < deadline:
             time.sleep(0.1)
-    # The group's other members (workers) exit with their master or get the same signal.
-    signal_group(pid, signal.SIGKILL)
     part.pid_file.unlink(missing_ok=True)
     return True
 
 
 def kill_part(part):
-    """SIGKILL the part's whole process group at once (a machine dying); returns the PID it had."""
+    """SIGKILL the part's whole process group at once (a machine dying); returns the PID it had.
+
+    Returns once no process of the group is left, so nothing holds the listening socket any more.
+    """
     pid = running_pid(part)
     if pid is None:
         raise StackError(f"{part.name} is not running")
     signal_group(pid, signal.SIGKILL)
     deadline = time.monotonic() + 10
-    while alive(pid) and time.monotonic() < deadline:
-        time.sleep(0.05)
+    while (alive(pid) or group_alive(pid)) and time.monotonic() < deadline:
+        time.sleep(0.01)
     part.pid_file.unlink(missing_ok=True)
     return pid
 
