@@ -27,6 +27,9 @@ class User(AbstractUser):
         # also for accounts made outside the API (createsuperuser, the admin).
         with transaction.atomic(using=kwargs.get("using") or "default"):
             super().save(*args, **kwargs)
+            if not self.is_active:
+                # Deactivation revokes every API token at once: reactivating the account does not revive them.
+                self.auth_token_set.all().delete()
 
     @property
     def is_business(self):

@@ -11,6 +11,7 @@ Popularity is skewed (a few business users get most orders and reviews), as on r
 makes S5 and S8 read the heaviest lists rather than average ones.
 """
 
+import hashlib
 import random
 from dataclasses import dataclass
 from datetime import timedelta
@@ -21,8 +22,9 @@ from django.contrib.auth.hashers import make_password
 from django.db import transaction
 from django.db.models import Count, Q
 from django.utils import timezone
-from rest_framework.authtoken.models import Token
+from knox.models import AuthToken
 
+from auth_app.services import token_for_key
 from offer_app.models import Offer, OfferDetail, OfferType, refresh_offer_aggregates
 from order_app.models import Order
 from profile_app.models import Profile
@@ -160,8 +162,19 @@ def _create_users(rng, user_type, count):
         ),
         batch_size=BATCH,
     )
-    Token.objects.bulk_create((Token(key=Token.generate_key(), user=user) for user in users), batch_size=BATCH)
+    AuthToken.objects.bulk_create(
+        (token_for_key(user=user, key=bench_key(user.username)) for user in users), batch_size=BATCH
+    )
     return users
+
+
+def bench_key(username):
+    """The API key of a benchmark user.
+
+    The database keeps only digests of keys, so the dataset's keys are derived from the usernames, which lets
+    `describe()` name them again. Anyone can derive them: benchmark databases only, never real accounts.
+    """
+    return hashlib.sha256(f"coderr-bench-token:{username}".encode()).hexdigest()
 
 
 def _spread(rng, rows, now, days):
@@ -267,7 +280,7 @@ def _busiest(queryset, field_name):
     if row is None:
         return {"user_id": None, "token": None, "count": 0}
     user_id = row[field_name]
-    return {"user_id": user_id, "token": Token.objects.get(user_id=user_id).key, "count": row["n"]}
+    return {"user_id": user_id, "token": bench_key(User.objects.get(pk=user_id).username), "count": row["n"]}
 
 
 def describe() -> BenchData:
@@ -276,7 +289,7 @@ def describe() -> BenchData:
         "business_users": User.objects.filter(type=User.Type.BUSINESS).count(),
         "customers": User.objects.filter(type=User.Type.CUSTOMER).count(),
         "profiles": Profile.objects.count(),
-        "tokens": Token.objects.count(),
+        "tokens": AuthToken.objects.count(),
         "offers": Offer.objects.count(),
         "packages": OfferDetail.objects.count(),
         "orders": Order.objects.count(),
@@ -293,9 +306,12 @@ def describe() -> BenchData:
     if problems:
         raise RuntimeError("Benchmark dataset is inconsistent: " + "; ".join(problems))
 
-    customer_tokens = list(
-        Token.objects.filter(user__type=User.Type.CUSTOMER).order_by("user_id").values_list("key", flat=True)
-    )
+    customer_tokens = [
+        bench_key(username)
+        for username in User.objects.filter(type=User.Type.CUSTOMER, auth_token_set__isnull=False)
+        .order_by("pk")
+        .values_list("username", flat=True)
+    ]
     top_offers = Offer.objects.values("user").annotate(n=Count("pk")).order_by("-n", "user").first()
     return BenchData(
         counts=counts,

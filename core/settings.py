@@ -6,6 +6,7 @@ secret key fallback outside DEBUG.
 
 import os
 import warnings
+from datetime import timedelta
 from pathlib import Path
 
 import dj_database_url
@@ -38,7 +39,8 @@ INSTALLED_APPS = [
     "corsheaders",
     "django_filters",
     "rest_framework",
-    "rest_framework.authtoken",
+    "knox",
+    "axes",
     "drf_spectacular",
     "drf_spectacular_sidecar",
     "core",
@@ -67,6 +69,8 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    # Last: turns a locked-out admin login into the lockout page (AXES_ONLY_ADMIN_SITE: never an API answer).
+    "axes.middleware.AxesMiddleware",
 ]
 
 ROOT_URLCONF = "core.urls"
@@ -134,6 +138,50 @@ else:
 # When Redis is down or silent the throttles let requests through (core/cache.py); after a failed call each
 # process skips Redis for this many seconds, so only one request per back-off waits for the socket timeout.
 CACHE_FAILURE_BACKOFF = config("CACHE_FAILURE_BACKOFF", default=5.0, cast=float)
+
+# --- API tokens (django-rest-knox) ------------------------------------------------------------------------
+# One token per sign-in; the database keeps only its SHA-512 digest (and its first 15 characters, to find it).
+# A token expires after TOKEN_IDLE_DAYS without use. Every authenticated request renews it, but knox writes
+# the new expiry only when it moves by more than MIN_REFRESH_INTERVAL seconds: one UPDATE per token and minute.
+TOKEN_IDLE_DAYS = config("TOKEN_IDLE_DAYS", default=14, cast=int)
+if TOKEN_IDLE_DAYS < 1:
+    raise ImproperlyConfigured("TOKEN_IDLE_DAYS must be at least 1 (see .env.example).")
+REST_KNOX = {
+    "TOKEN_TTL": timedelta(days=TOKEN_IDLE_DAYS),
+    "AUTO_REFRESH": True,
+    "MIN_REFRESH_INTERVAL": 60,
+    "AUTH_HEADER_PREFIX": "Token",
+}
+
+# --- Admin login lockout (django-axes) ---------------------------------------------------------------------
+# Failed logins at /admin/login/ are counted in the database (all workers and hosts share the count, on
+# SQLite and PostgreSQL, with or without Redis); after ADMIN_LOGIN_FAILURE_LIMIT failures the address or the
+# account is refused for ADMIN_LOGIN_COOLOFF_MINUTES. The API's login has its own throttle and never reaches
+# axes (it does not call django.contrib.auth.authenticate).
+AUTHENTICATION_BACKENDS = [
+    "axes.backends.AxesStandaloneBackend",
+    "django.contrib.auth.backends.ModelBackend",
+]
+AXES_ENABLED = config("ADMIN_LOGIN_LOCKOUT", default=True, cast=bool)
+AXES_ONLY_ADMIN_SITE = True
+AXES_HANDLER = "axes.handlers.database.AxesDatabaseHandler"
+AXES_FAILURE_LIMIT = config("ADMIN_LOGIN_FAILURE_LIMIT", default=5, cast=int)
+AXES_COOLOFF_TIME = timedelta(minutes=config("ADMIN_LOGIN_COOLOFF_MINUTES", default=15, cast=int))
+# "ip_address,username": an address or an account is locked; "ip_address+username": only the pair.
+AXES_LOCKOUT_PARAMETERS = [
+    item.split("+") if "+" in item else item
+    for item in config("ADMIN_LOGIN_LOCKOUT_BY", default="ip_address,username", cast=Csv())
+]
+if not AXES_LOCKOUT_PARAMETERS or not {
+    name for item in AXES_LOCKOUT_PARAMETERS for name in ([item] if isinstance(item, str) else item)
+} <= {"ip_address", "username"}:
+    raise ImproperlyConfigured("ADMIN_LOGIN_LOCKOUT_BY takes ip_address and username, joined by , or + (.env.example).")
+AXES_RESET_ON_SUCCESS = True
+# The client address as the throttles see it (NUM_PROXIES), not REMOTE_ADDR of the reverse proxy.
+AXES_CLIENT_IP_CALLABLE = "core.api.throttling.client_address"
+AXES_LOCKOUT_CALLABLE = "auth_app.admin.admin_lockout_response"
+# Masked in the form data axes keeps of each failed attempt (the password always is).
+AXES_SENSITIVE_PARAMETERS = ["username", "ip_address", "csrfmiddlewaretoken"]
 
 # --- Passwords --------------------------------------------------------------------------------------------
 AUTH_PASSWORD_VALIDATORS = [

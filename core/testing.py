@@ -17,10 +17,12 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import override_settings
 from django.urls import URLResolver, get_resolver
 from django.urls.resolvers import RoutePattern
+from knox.crypto import hash_token
+from knox.models import get_token_model
 from PIL import Image
-from rest_framework.authtoken.models import Token
 from rest_framework.test import APIClient, APITestCase
 
+from auth_app.services import token_issue
 from offer_app.services import offer_create
 from order_app.models import Order
 from order_app.services import order_create
@@ -169,12 +171,12 @@ class CoderrTestCase(APITestCase):
 
     @staticmethod
     def client_for(user):
-        """An APIClient that sends the user's token, as the frontend does."""
-        token, _ = Token.objects.get_or_create(user=user)
+        """An APIClient that sends a new token of the user (a sign-in of its own), as the frontend does."""
+        key = token_issue(user=user)
         client = APIClient()
-        client.credentials(HTTP_AUTHORIZATION=f"Token {token.key}")
+        client.credentials(HTTP_AUTHORIZATION=f"Token {key}")
         client.user = user
-        client.token = token.key
+        client.token = key
         return client
 
     def make_customer(self, **fields):
@@ -205,6 +207,12 @@ class CoderrTestCase(APITestCase):
             if body is None:
                 body = "<streaming>" if response.streaming else response.content[:2000]
             self.fail(f"unexpected status {response.status_code} != {expected}; body: {body!r}")
+
+    def assertTokenOf(self, key, user):
+        """`key` is a live API token of `user`: a 64-hex-digit key whose digest (never the key) is stored for them."""
+        self.assertRegex(key, r"^[0-9a-f]{64}$")
+        stored = get_token_model().objects.filter(digest=hash_token(key)).values_list("user_id", flat=True)
+        self.assertEqual(list(stored), [user.pk])
 
     def assertFieldError(self, response, field):
         """A 400 whose JSON body names `field`."""

@@ -78,12 +78,17 @@ def find_login_user(identifier):
 class AuthResponseSerializer(serializers.Serializer):
     """What registration and login answer."""
 
-    token = serializers.CharField()
+    token = serializers.CharField(
+        help_text=(
+            "A new key for every registration and login; send it as `Authorization: Token <key>`. It stays "
+            "valid until logout or until it goes unused for TOKEN_IDLE_DAYS (default 14) days."
+        )
+    )
     user_id = serializers.IntegerField()
     username = serializers.CharField()
     email = serializers.EmailField()
     type = serializers.ChoiceField(choices=User.Type.choices)
 
 
-def auth_payload(user, token):
-    return {"token": token.key, "user_id": user.pk, "username": user.username, "email": user.email, "type": user.type}
+def auth_payload(user, key):
+    return {"token": key, "user_id": user.pk, "username": user.username, "email": user.email, "type": user.type}

@@ -1,7 +1,7 @@
 """Registration, login and logout."""
 
 from django.contrib.auth import get_user_model
-from django.db import IntegrityError, transaction
+from django.db import IntegrityError
 from drf_spectacular.utils import OpenApiResponse, extend_schema
 from rest_framework import serializers, status
 from rest_framework.permissions import AllowAny, IsAuthenticated
@@ -16,7 +16,7 @@ from auth_app.api.serializers import (
     RegistrationSerializer,
     auth_payload,
 )
-from auth_app.services import user_register, user_token
+from auth_app.services import token_issue, token_revoke, user_register, user_tokens_revoke
 from core.api.authentication import LenientTokenAuthentication
 from core.api.schema import ERROR_400, ERROR_401, ERROR_429
 from core.api.throttling import with_scoped_throttle
@@ -41,17 +41,16 @@ class RegistrationView(APIView):
         serializer.is_valid(raise_exception=True)
         data = serializer.validated_data
         try:
-            with transaction.atomic():
-                user, token = user_register(
-                    username=data["username"], email=data["email"], password=data["password"], type=data["type"]
-                )
+            user, key = user_register(
+                username=data["username"], email=data["email"], password=data["password"], type=data["type"]
+            )
         except IntegrityError as exc:
             # Lost a race against a registration with the same username or email: the unique constraints
-            # decided; the savepoint above keeps the request's transaction usable to tell which one.
+            # decided; the service's savepoint keeps the request's transaction usable to tell which one.
             if User.objects.filter(username__iexact=data["username"]).exists():
                 raise serializers.ValidationError({"username": [USERNAME_TAKEN]}) from exc
             raise serializers.ValidationError({"email": [EMAIL_TAKEN]}) from exc
-        return Response(auth_payload(user, token), status=status.HTTP_201_CREATED)
+        return Response(auth_payload(user, key), status=status.HTTP_201_CREATED)
 
 
 class LoginView(APIView):
@@ -70,17 +69,36 @@ class LoginView(APIView):
         serializer = LoginSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
         user = serializer.validated_data["user"]
-        return Response(auth_payload(user, user_token(user)))
+        return Response(auth_payload(user, token_issue(user=user)))
 
 
 class LogoutView(APIView):
     permission_classes = [IsAuthenticated]
 
     @extend_schema(
-        summary="Log out: delete the caller's token",
+        summary="Log out: revoke the token that made the call",
+        description="The account's other sign-ins (other browsers, other guests of a demo account) stay signed in.",
         request=None,
-        responses={204: OpenApiResponse(description="Token deleted."), 401: ERROR_401, 429: ERROR_429},
+        responses={204: OpenApiResponse(description="Token revoked."), 401: ERROR_401, 429: ERROR_429},
     )
     def post(self, request):
-        request.auth.delete()
+        token_revoke(token=request.auth)
+        return Response(status=status.HTTP_204_NO_CONTENT)
+
+
+class LogoutAllView(APIView):
+    permission_classes = [IsAuthenticated]
+
+    @extend_schema(
+        summary="Log out everywhere: revoke every token of the caller's account",
+        description="An addition to the API contract: ends every sign-in of the account, the calling one too.",
+        request=None,
+        responses={
+            204: OpenApiResponse(description="Every token of the account revoked."),
+            401: ERROR_401,
+            429: ERROR_429,
+        },
+    )
+    def post(self, request):
+        user_tokens_revoke(user=request.user)
         return Response(status=status.HTTP_204_NO_CONTENT)

@@ -1,6 +1,6 @@
 """POST /api/login/"""
 
-from rest_framework.authtoken.models import Token
+from knox.models import AuthToken
 
 from auth_app.api.serializers import IDENTIFIER_REQUIRED, INVALID_CREDENTIALS
 from core.testing import TEST_PASSWORD, CoderrTestCase
@@ -14,31 +14,36 @@ class LoginTests(CoderrTestCase):
         super().setUp()
         self.user = self.make_user("business", username="kevin", email="kevin@example.com")
 
-    def expected(self, user=None):
+    def assertLoggedIn(self, response, user=None):
+        """The exact body of a login of `user`, whose token is a new live token of theirs."""
         user = user or self.user
-        return {
-            "token": Token.objects.get(user=user).key,
-            "user_id": user.pk,
-            "username": user.username,
-            "email": user.email,
-            "type": user.type,
-        }
+        self.assertStatus(response, 200)
+        body = response.json()
+        self.assertTokenOf(body["token"], user)
+        self.assertEqual(
+            body,
+            {
+                "token": body["token"],
+                "user_id": user.pk,
+                "username": user.username,
+                "email": user.email,
+                "type": user.type,
+            },
+        )
 
     def test_login_by_username_answers_the_exact_body_and_creates_the_token(self):
         response = self.anonymous().post(URL, {"username": "kevin", "password": TEST_PASSWORD})
-        self.assertStatus(response, 200)
-        self.assertEqual(response.json(), self.expected())
+        self.assertLoggedIn(response)
+        self.assertEqual(AuthToken.objects.filter(user=self.user).count(), 1)
 
     def test_login_by_email_answers_the_same_body(self):
         response = self.anonymous().post(URL, {"email": "kevin@example.com", "password": TEST_PASSWORD})
-        self.assertStatus(response, 200)
-        self.assertEqual(response.json(), self.expected())
+        self.assertLoggedIn(response)
 
     def test_customers_log_in_too(self):
         customer = self.make_user("customer", username="andrey")
         response = self.anonymous().post(URL, {"username": "andrey", "password": TEST_PASSWORD})
-        self.assertStatus(response, 200)
-        self.assertEqual(response.json(), self.expected(customer))
+        self.assertLoggedIn(response, customer)
 
     def test_identifiers_match_in_any_letter_case(self):
         for body in ({"username": "KEVIN"}, {"email": "Kevin@EXAMPLE.com"}, {"username": "kevin@example.com"}):
@@ -64,7 +69,7 @@ class LoginTests(CoderrTestCase):
                 response = self.anonymous().post(URL, body)
                 self.assertStatus(response, 400)
                 self.assertEqual(response.json(), INVALID)
-        self.assertFalse(Token.objects.exists())
+        self.assertFalse(AuthToken.objects.exists())
 
     def test_an_inactive_account_gets_the_same_400(self):
         self.user.is_active = False
@@ -80,11 +85,13 @@ class LoginTests(CoderrTestCase):
         self.assertEqual(response.json(), {"username": [IDENTIFIER_REQUIRED]})
         self.assertFieldError(self.anonymous().post(URL, {"username": "kevin"}), "password")
 
-    def test_repeated_login_returns_the_same_token(self):
+    def test_every_login_issues_a_new_token_and_the_earlier_ones_stay_valid(self):
         first = self.anonymous().post(URL, {"username": "kevin", "password": TEST_PASSWORD}).json()["token"]
         second = self.anonymous().post(URL, {"email": "kevin@example.com", "password": TEST_PASSWORD}).json()["token"]
-        self.assertEqual(first, second)
-        self.assertEqual(Token.objects.filter(user=self.user).count(), 1)
+        self.assertNotEqual(first, second)
+        self.assertTokenOf(first, self.user)
+        self.assertTokenOf(second, self.user)
+        self.assertEqual(AuthToken.objects.filter(user=self.user).count(), 2)
 
     def test_a_stale_token_does_not_block_login(self):
         response = self.stale_token_client().post(URL, {"username": "kevin", "password": TEST_PASSWORD})

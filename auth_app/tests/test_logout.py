@@ -1,6 +1,6 @@
 """POST /api/logout/"""
 
-from rest_framework.authtoken.models import Token
+from knox.models import AuthToken
 
 from core.testing import TEST_PASSWORD, CoderrTestCase
 
@@ -13,7 +13,7 @@ class LogoutTests(CoderrTestCase):
         response = client.post(URL)
         self.assertStatus(response, 204)
         self.assertEqual(response.content, b"")
-        self.assertFalse(Token.objects.filter(key=client.token).exists())
+        self.assertFalse(AuthToken.objects.filter(user=client.user).exists())
 
     def test_the_old_token_no_longer_works(self):
         client = self.make_business()
@@ -32,7 +32,8 @@ class LogoutTests(CoderrTestCase):
         response = self.anonymous().post("/api/login/", {"username": client.user.username, "password": TEST_PASSWORD})
         self.assertStatus(response, 200)
         self.assertNotEqual(response.json()["token"], client.token)
-        self.assertEqual(Token.objects.get(user=client.user).key, response.json()["token"])
+        self.assertTokenOf(response.json()["token"], client.user)
+        self.assertEqual(AuthToken.objects.filter(user=client.user).count(), 1)
 
     def test_anonymous_and_stale_tokens_get_401(self):
         for client in (self.anonymous(), self.stale_token_client()):

@@ -3,7 +3,7 @@
 from unittest import mock
 
 from django.contrib.auth import get_user_model
-from rest_framework.authtoken.models import Token
+from knox.models import AuthToken
 
 from auth_app.api.serializers import EMAIL_TAKEN, PASSWORDS_DIFFER, USERNAME_TAKEN, RegistrationSerializer
 from core.testing import CoderrTestCase
@@ -29,7 +29,7 @@ def payload(**overrides):
 class RegistrationTests(CoderrTestCase):
     def assertNothingCreated(self):
         self.assertFalse(User.objects.filter(username__iexact="maxweber").exists())
-        self.assertEqual(Token.objects.count(), 0)
+        self.assertEqual(AuthToken.objects.count(), 0)
         self.assertEqual(Profile.objects.count(), User.objects.count())
 
     def test_registers_each_type_with_user_profile_and_token(self):
@@ -41,10 +41,12 @@ class RegistrationTests(CoderrTestCase):
                 )
                 self.assertStatus(response, 201)
                 user = User.objects.get(username=username)
+                token = response.json()["token"]
+                self.assertTokenOf(token, user)
                 self.assertEqual(
                     response.json(),
                     {
-                        "token": Token.objects.get(user=user).key,
+                        "token": token,
                         "user_id": user.pk,
                         "username": username,
                         "email": f"{username}@example.com",
@@ -146,7 +148,7 @@ class RegistrationTests(CoderrTestCase):
                 self.assertStatus(response, 400)
                 self.assertEqual(response.json(), {field: [USERNAME_TAKEN if field == "username" else EMAIL_TAKEN]})
                 self.assertEqual(User.objects.count(), 1)
-                self.assertEqual(Token.objects.count(), 0)
+                self.assertEqual(AuthToken.objects.count(), 0)
                 user.delete()
 
     def test_the_21st_registration_from_one_address_within_a_minute_is_429(self):

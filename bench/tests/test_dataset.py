@@ -3,9 +3,10 @@
 from decimal import Decimal
 
 from django.db.models import Count, Min
-from rest_framework.authtoken.models import Token
+from knox.crypto import hash_token
+from knox.models import AuthToken
 
-from bench.dataset import DatasetSize, build
+from bench.dataset import DatasetSize, bench_key, build
 from bench.scenarios import build_scenarios
 from core.testing import CoderrTestCase
 from offer_app.models import Offer, OfferDetail
@@ -38,7 +39,7 @@ class DatasetTests(CoderrTestCase):
         # Reviews are shared out by popularity and rounded per business user, so the total is approximate.
         self.assertAlmostEqual(self.data.counts["reviews"], 8, delta=2)
         self.assertEqual(Profile.objects.count(), 8)
-        self.assertEqual(Token.objects.count(), 8)
+        self.assertEqual(AuthToken.objects.count(), 8)
 
     def test_every_offer_stores_the_minimum_of_its_package_prices_and_delivery_times(self):
         minima = OfferDetail.objects.values("offer").annotate(p=Min("price"), d=Min("delivery_time_in_days"))
@@ -65,9 +66,21 @@ class DatasetTests(CoderrTestCase):
         top = per_business[0]
         self.assertEqual(self.data.top_order_business["user_id"], top["business_user"])
         self.assertEqual(self.data.top_order_business["count"], top["n"])
-        self.assertEqual(self.data.top_order_business["token"], Token.objects.get(user_id=top["business_user"]).key)
+        self.assertEqual(
+            AuthToken.objects.get(digest=hash_token(self.data.top_order_business["token"])).user_id,
+            top["business_user"],
+        )
         top_reviewed = Review.objects.values("business_user").annotate(n=Count("pk")).order_by("-n")[0]
         self.assertEqual(self.data.top_review_business["count"], top_reviewed["n"])
+
+    def test_every_users_key_signs_in_as_that_user(self):
+        for token in AuthToken.objects.select_related("user"):
+            with self.subTest(user=token.user.username):
+                client = self.anonymous()
+                client.credentials(HTTP_AUTHORIZATION=f"Token {bench_key(token.user.username)}")
+                response = client.get(f"/api/profile/{token.user_id}/")
+                self.assertStatus(response, 200)
+                self.assertEqual(response.json()["username"], token.user.username)
 
     def test_search_matches_counts_offers_with_the_word_and_a_min_price_of_at_least_100(self):
         word = self.data.search_word
@@ -86,7 +99,8 @@ class DatasetTests(CoderrTestCase):
         self.assertEqual(scenarios["S8"].first.token, self.data.top_order_business["token"])
         post_tokens = [r.token for r in scenarios["S9"].requests]
         self.assertEqual(
-            sorted(post_tokens), sorted(Token.objects.filter(user__type="customer").values_list("key", flat=True))
+            sorted(map(hash_token, post_tokens)),
+            sorted(AuthToken.objects.filter(user__type="customer").values_list("digest", flat=True)),
         )
         detail_ids = set(OfferDetail.objects.values_list("pk", flat=True))
         self.assertTrue({r.body["offer_detail_id"] for r in scenarios["S9"].requests} <= detail_ids)

@@ -2,9 +2,10 @@
 
 import copy
 
-from drf_spectacular.authentication import TokenScheme
-from drf_spectacular.extensions import OpenApiSerializerExtension
+from drf_spectacular.extensions import OpenApiAuthenticationExtension, OpenApiSerializerExtension
+from drf_spectacular.plumbing import build_bearer_security_scheme_object
 from drf_spectacular.utils import OpenApiResponse, inline_serializer
+from knox.settings import knox_settings
 from rest_framework import serializers
 
 DETAIL = inline_serializer("ErrorDetail", {"detail": serializers.CharField()})
@@ -35,20 +36,31 @@ ERROR_404 = OpenApiResponse(DETAIL, description="No object with this id.")
 ERROR_429 = OpenApiResponse(DETAIL, description="Too many requests; see the Retry-After header.")
 
 
+class TokenScheme(OpenApiAuthenticationExtension):
+    """Documents TokenAuthentication (django-rest-knox's tokens): `Authorization: Token <key>`."""
+
+    target_class = "core.api.authentication.TokenAuthentication"
+    name = "tokenAuth"
+    description = (
+        "`Token <key>`, the key that registration or login answered. Every sign-in has a key of its own. It "
+        "ends with `POST /api/logout/` (that key only), `POST /api/logout/all/` (every key of the account), "
+        "or after TOKEN_IDLE_DAYS (default 14) days without use; a revoked or expired key gets 401."
+    )
+
+    def get_security_definition(self, auto_schema):
+        definition = build_bearer_security_scheme_object("Authorization", knox_settings.AUTH_HEADER_PREFIX)
+        return {**definition, "description": self.description}
+
+
 class LenientTokenScheme(TokenScheme):
     """Documents LenientTokenAuthentication: the same header, but a stale token counts as none."""
 
     target_class = "core.api.authentication.LenientTokenAuthentication"
     name = "optionalTokenAuth"
-    priority = 0
-
-    def get_security_definition(self, auto_schema):
-        definition = super().get_security_definition(auto_schema)
-        definition["description"] = (
-            "Optional `Token <key>`. On public endpoints a stale, revoked or malformed token is ignored "
-            "(the request counts as anonymous)."
-        )
-        return definition
+    description = (
+        "Optional `Token <key>`. On public endpoints a stale, revoked, expired or malformed token is ignored "
+        "(the request counts as anonymous)."
+    )
 
 
 UNSUPPORTED_MEDIA_TYPE = {

@@ -5,6 +5,8 @@ registration scopes), so the outage behaviour is defined once: a request the thr
 through, as if throttling were off, and the outage is logged by core/cache.py.
 """
 
+import ipaddress
+
 from django.conf import settings
 from rest_framework import throttling
 from rest_framework.settings import api_settings
@@ -48,3 +50,17 @@ class SwitchableScopedRateThrottle(FailOpenThrottleMixin, throttling.ScopedRateT
 def with_scoped_throttle():
     """The default throttles plus the view's `throttle_scope` (login, registration)."""
     return [*api_settings.DEFAULT_THROTTLE_CLASSES, SwitchableScopedRateThrottle]
+
+
+def client_address(request):
+    """The client's address as the throttles count it (REMOTE_ADDR, or X-Forwarded-For behind NUM_PROXIES).
+
+    django-axes reads it too (AXES_CLIENT_IP_CALLABLE), so the admin lockout and the API throttles agree on
+    who the client is. A forwarded value that is not an IP address falls back to REMOTE_ADDR: axes stores
+    the address in an IP column.
+    """
+    address = throttling.BaseThrottle().get_ident(request)
+    try:
+        return str(ipaddress.ip_address(address))
+    except ValueError:
+        return request.META.get("REMOTE_ADDR")

@@ -2,9 +2,11 @@
 
 import html
 import re
+from datetime import timedelta
 from decimal import Decimal
 from io import StringIO
 
+from axes.models import AccessAttempt, AccessFailureLog, AccessLog
 from django.contrib import admin
 from django.contrib.auth.models import Group
 from django.core.management import call_command
@@ -12,10 +14,13 @@ from django.db import connection
 from django.test import Client
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
-from rest_framework.authtoken.models import Token, TokenProxy
+from django.utils import timezone
+from knox.crypto import hash_token
+from knox.models import AuthToken
 
 from auth_app.api.serializers import EMAIL_TAKEN, USERNAME_TAKEN
 from auth_app.models import User
+from auth_app.services import token_issue
 from core.images import IMAGE_INVALID
 from core.testing import TEST_PASSWORD, CoderrTestCase, image_bytes, image_upload
 from offer_app.models import Offer, OfferDetail
@@ -24,7 +29,8 @@ from profile_app.models import Profile
 from reviews_app.models import Review
 
 # Orders are placed through the API, which snapshots the package; the admin only edits their status.
-MODELS_WITHOUT_ADD = {Order}
+# API tokens only by registration and login; axes' records only by login attempts.
+MODELS_WITHOUT_ADD = {Order, AuthToken, AccessAttempt, AccessLog, AccessFailureLog}
 
 
 def admin_url(model, view, *args):
@@ -77,11 +83,20 @@ class AdminPagesTests(AdminTestCase):
     @classmethod
     def setUpTestData(cls):
         call_command("seed_demo", stdout=StringIO())
-        Token.objects.create(user=User.objects.get(username="kevin"))
+        token_issue(user=User.objects.get(username="kevin"))
         Group.objects.create(name="Support")
+        attempt = {
+            "username": "guesser",
+            "ip_address": "10.0.0.1",
+            "user_agent": "test",
+            "attempt_time": timezone.now(),
+        }
+        AccessAttempt.objects.create(**attempt, failures_since_start=2, get_data="", post_data="username=root")
+        AccessLog.objects.create(**attempt)
+        AccessFailureLog.objects.create(**attempt, locked_out=False)
 
     def test_every_model_of_the_api_is_registered(self):
-        self.assertLessEqual({User, Profile, Offer, OfferDetail, Order, Review, TokenProxy}, set(admin.site._registry))
+        self.assertLessEqual({User, Profile, Offer, OfferDetail, Order, Review, AuthToken}, set(admin.site._registry))
 
     def test_every_admin_page_answers_for_a_superuser(self):
         self.assertStatus(self.browser.get(reverse("admin:index")), 200)
@@ -93,9 +108,7 @@ class AdminPagesTests(AdminTestCase):
                     self.browser.get(admin_url(model, "add")), 403 if model in MODELS_WITHOUT_ADD else 200
                 )
                 obj = model._default_manager.first()
-                # The token admin addresses a token by its user's id.
-                object_id = obj.user_id if model is TokenProxy else obj.pk
-                self.assertStatus(self.browser.get(admin_url(model, "change", object_id)), 200)
+                self.assertStatus(self.browser.get(admin_url(model, "change", obj.pk)), 200)
 
     def test_deleting_a_user_who_took_part_in_orders_is_refused_with_an_explanation(self):
         kevin = User.objects.get(username="kevin")
@@ -364,13 +377,24 @@ class OtherAdminFormTests(AdminTestCase):
         self.assertStatus(response, 200)
         self.assertEqual(Review.objects.count(), 1)
 
-    def test_a_token_is_added_for_a_user_and_shown_by_its_users_id(self):
+    def test_a_users_page_links_to_their_tokens_which_are_listed_without_keys(self):
         user = self.make_user("customer")
-        response = self.browser.post(admin_url(TokenProxy, "add"), {"user": user.pk})
-        self.assertStatus(response, 302)
-        token = Token.objects.get(user=user)
-        response = self.browser.get(admin_url(TokenProxy, "change", user.pk))
-        self.assertPageShows(response, token.key)
+        keys = [token_issue(user=user), token_issue(user=user)]
+        AuthToken.objects.filter(digest=hash_token(keys[0])).update(expiry=timezone.now() - timedelta(seconds=1))
+        token_issue(user=self.make_user("business"))
+
+        page = self.browser.get(admin_url(User, "change", user.pk))
+        tokens = self.browser.get(admin_url(AuthToken, "changelist"), {"user__id__exact": user.pk})
+
+        link = f'<a href="{admin_url(AuthToken, "changelist")}?user__id__exact={user.pk}">'
+        self.assertPageShows(page, f"{link}1 live, 1 expired: list or revoke</a>")
+        self.assertStatus(tokens, 200)
+        self.assertEqual(
+            sorted(token.digest for token in tokens.context["cl"].result_list), sorted(map(hash_token, keys))
+        )
+        for response in (page, tokens):
+            for key in keys:
+                self.assertNotIn(key[:15], response.content.decode())
 
 
 class AdminChangelistQueryTests(AdminTestCase):
@@ -379,7 +403,7 @@ class AdminChangelistQueryTests(AdminTestCase):
     def add_rows(self, count):
         for _ in range(count):
             customer, business = self.make_user("customer"), self.make_user("business")
-            Token.objects.create(user=business)
+            token_issue(user=business)
             offer = Offer.objects.create(user=business, title="Offer", description="An offer.")
             for offer_type in ("basic", "standard", "premium"):
                 package = OfferDetail.objects.create(
@@ -399,7 +423,7 @@ class AdminChangelistQueryTests(AdminTestCase):
 
     def changelist_queries(self):
         counts = {}
-        for model in (Offer, OfferDetail, Order, Review, User, Profile, TokenProxy):
+        for model in (Offer, OfferDetail, Order, Review, User, Profile, AuthToken):
             with CaptureQueriesContext(connection) as queries:
                 response = self.browser.get(admin_url(model, "changelist"))
             self.assertStatus(response, 200)

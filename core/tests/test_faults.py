@@ -61,7 +61,7 @@ class InProcessFaultTests(CoderrTestCase):
         user = self.make_user("customer")
 
         with (
-            mock.patch("auth_app.api.views.user_token", side_effect=RuntimeError(SECRET_TEXT)),
+            mock.patch("auth_app.api.views.token_issue", side_effect=RuntimeError(SECRET_TEXT)),
             self.assertLogs(level="ERROR") as logs,
         ):
             response = self.client.post("/api/login/", {"username": user.username, "password": TEST_PASSWORD})
@@ -84,7 +84,7 @@ class InProcessFaultTests(CoderrTestCase):
         user = self.make_user("customer")
 
         with (
-            mock.patch("auth_app.api.views.user_token", side_effect=OperationalError(SECRET_TEXT)),
+            mock.patch("auth_app.api.views.token_issue", side_effect=OperationalError(SECRET_TEXT)),
             self.assertLogs(level="WARNING"),
         ):
             response = self.client.post("/api/login/", {"username": user.username, "password": TEST_PASSWORD})
@@ -98,7 +98,7 @@ class InProcessFaultTests(CoderrTestCase):
 
         with (
             mock.patch(
-                "core.api.authentication.TOKEN_WITH_USER.rows",
+                "core.api.authentication.TOKENS_WITH_USERS.rows",
                 side_effect=OperationalError(SECRET_TEXT),
             ),
             self.assertLogs(level="WARNING"),

@@ -23,7 +23,6 @@ from django.db import connection
 from django.db.models import DurationField, ExpressionWrapper, F, Value
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
-from rest_framework.authtoken.models import Token
 
 from core.testing import CoderrTestCase
 from offer_app.models import Offer, OfferDetail, OfferType, refresh_offer_aggregates
@@ -255,8 +254,6 @@ class IndexUsageTests(CoderrTestCase):
         businesses, customers = build_dataset()
         cls.business = businesses[17]
         cls.customer = customers[42]
-        for user in (cls.business, cls.customer):
-            Token.objects.create(user=user)
 
     def setUp(self):
         super().setUp()

@@ -46,6 +46,7 @@ DOCUMENTED_STATUSES = {
     ("POST", "/api/registration/"): {201, 400, 415, 429},
     ("POST", "/api/login/"): {200, 400, 415, 429},
     ("POST", "/api/logout/"): {204, 401, 429},
+    ("POST", "/api/logout/all/"): {204, 401, 429},
     ("GET", "/api/profile/{user_id}/"): {200, 401, 404, 429},
     ("PATCH", "/api/profile/{user_id}/"): {200, 400, 401, 403, 404, 415, 429},
     ("GET", "/api/profiles/business/"): {200, 401, 429},
@@ -250,9 +251,9 @@ class SchemaTruthTests(CoderrTestCase):
             ["delivery_time_in_days", "features", "offer_type", "price", "revisions", "title"],
         )
 
-    def test_deletes_and_logout_answer_204_without_a_body(self):
+    def test_deletes_and_logouts_answer_204_without_a_body(self):
         no_content = [(method, route) for (method, route), statuses in DOCUMENTED_STATUSES.items() if 204 in statuses]
-        self.assertEqual(len(no_content), 4)
+        self.assertEqual(len(no_content), 5)
         for method, route in no_content:
             with self.subTest(method=method, route=route):
                 self.assertNotIn("content", self.operation(method, route)["responses"]["204"])

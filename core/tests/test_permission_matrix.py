@@ -15,7 +15,7 @@ from contextlib import contextmanager
 from dataclasses import dataclass, field
 
 from django.db import transaction
-from rest_framework.authtoken.models import Token
+from knox.models import AuthToken
 
 from core.testing import TEST_PASSWORD, CoderrTestCase, User, api_routes, make_offer, package_of
 from core.views import api_not_found
@@ -58,7 +58,7 @@ def new_account(test):
 
 
 def tokens(test):
-    return sorted(Token.objects.values_list("key", "user_id"))
+    return sorted(AuthToken.objects.values_list("digest", "user_id"))
 
 
 def profile_of(name):
@@ -96,6 +96,7 @@ MATRIX = [
     Row("POST", "api/registration/", (201,) * 7, body=new_account, rows=lambda test: User.objects.count()),
     Row("POST", "api/login/", PUBLIC, body=lambda test: {"username": test.a.username, "password": TEST_PASSWORD}),
     Row("POST", "api/logout/", (401, 204, 204, 204, 204, 204, 401), rows=tokens),
+    Row("POST", "api/logout/all/", (401, 204, 204, 204, 204, 204, 401), rows=tokens),
     Row("GET", "api/profile/<int:user_id>/", SIGNED_IN, ids={"user_id": "a"}),
     Row("GET", "api/profile/<int:user_id>/", SIGNED_IN, ids={"user_id": "x"}),
     Row(

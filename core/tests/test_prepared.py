@@ -8,7 +8,8 @@ from django.core.exceptions import ImproperlyConfigured
 from django.db import connection
 from django.db.models import Count, Max, Q
 from django.test.utils import CaptureQueriesContext
-from rest_framework.authtoken.models import Token
+from knox.crypto import hash_token
+from knox.models import AuthToken
 from rest_framework.exceptions import AuthenticationFailed
 
 from core.api.authentication import TokenAuthentication
@@ -485,23 +486,26 @@ class PreparedTokenAuthenticationTests(CoderrTestCase):
     def test_authenticate_credentials_returns_the_user_and_token_as_models(self):
         key = self.customer.token
         expected_user = User.objects.get(pk=self.customer.user.pk)
-        expected_token = Token.objects.get(key=key)
+        expected_token = AuthToken.objects.get(digest=hash_token(key))
 
-        with self.assertNumQueries(1):
-            user, token = TokenAuthentication().authenticate_credentials(key)
+        with self.assertNumQueries(1), CaptureQueriesContext(connection) as queries:
+            user, token = TokenAuthentication().authenticate_credentials(key.encode())
 
+        # One statement: the candidates by the key's first 15 characters, joined with their users.
+        self.assertRegex(queries[0]["sql"], r'^SELECT .* FROM "knox_authtoken" INNER JOIN "auth_app_user" ')
         self.assertIsInstance(user, User)
-        self.assertIsInstance(token, Token)
+        self.assertIsInstance(token, AuthToken)
         self.assertEqual(user, expected_user)
         self.assertEqual(user.pk, expected_user.pk)
         self.assertEqual(user.type, "customer")
         self.assertTrue(user.is_customer)
         self.assertIs(user.is_active, True)
-        self.assertEqual(token.key, key)
-        self.assertEqual(token.pk, key)
+        self.assertEqual(token.pk, hash_token(key))
+        self.assertEqual(token.token_key, key[:15])
         self.assertIs(token.user, user)
         self.assertEqual(token.user_id, user.pk)
         self.assertEqual(token.created, expected_token.created)
+        self.assertEqual(token.expiry, expected_token.expiry)
         self.assertIsNotNone(token.created.tzinfo)
         self.assertIs(user._state.adding, False)
         self.assertIs(token._state.adding, False)
@@ -518,13 +522,27 @@ class PreparedTokenAuthenticationTests(CoderrTestCase):
             ("0" * 40, "Invalid token."),
             ("", "Invalid token."),
             (self.customer.token.upper() + "x", "Invalid token."),
+            # Found by its first 15 characters, refused by the digest of the whole key.
+            (self.customer.token[:15] + "0" * 49, "Invalid token."),
             (inactive.token, "User inactive or deleted."),
+            (b"\xe4" * 64, "Invalid token header. Token string should not contain invalid characters."),
         ):
             with self.subTest(key=key), self.assertRaisesMessage(AuthenticationFailed, message):
                 TokenAuthentication().authenticate_credentials(key)
 
+    def test_a_header_that_is_not_utf8_answers_401_and_counts_as_anonymous_on_public_endpoints(self):
+        client = self.anonymous()
+        client.credentials(HTTP_AUTHORIZATION="Token " + "\u00e4" * 64)
+
+        self.assertStatus(client.get("/api/offers/"), 200)
+        response = client.get("/api/orders/")
+        self.assertStatus(response, 401)
+        self.assertEqual(
+            response.json(), {"detail": "Invalid token header. Token string should not contain invalid characters."}
+        )
+
     def test_the_token_is_read_again_on_every_request(self):
-        Token.objects.filter(user=self.customer.user).delete()
+        AuthToken.objects.filter(user=self.customer.user).delete()
 
         response = self.customer.get("/api/orders/")
 

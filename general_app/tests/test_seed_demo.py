@@ -6,7 +6,7 @@ from unittest import mock
 
 from django.core.management import call_command
 from django.core.management.base import CommandError
-from rest_framework.authtoken.models import Token
+from knox.models import AuthToken
 
 from auth_app.models import User
 from core.testing import CoderrTestCase
@@ -19,7 +19,7 @@ from order_app.services import SNAPSHOT_FIELDS
 from profile_app.models import Profile
 from reviews_app.models import Review
 
-MODELS = (User, Profile, Offer, OfferDetail, Order, Review, Token)
+MODELS = (User, Profile, Offer, OfferDetail, Order, Review, AuthToken)
 BUSINESS_PERSONAS = {
     "maxweber": ("Max", "Weber"),
     "sarahschmidt": ("Sarah", "Schmidt"),
@@ -35,7 +35,7 @@ FULL_COUNTS = {
     "offer_app.OfferDetail": 78,
     "order_app.Order": 21,
     "reviews_app.Review": 13,
-    "authtoken.Token": 0,
+    "knox.AuthToken": 0,
 }
 
 
@@ -118,10 +118,11 @@ class SeededDemoContentTests(CoderrTestCase):
                 response = self.anonymous().post("/api/login/", {"username": username, "password": password})
                 self.assertStatus(response, 200)
                 user = User.objects.get(username=username)
+                self.assertTokenOf(response.json()["token"], user)
                 self.assertEqual(
                     response.json(),
                     {
-                        "token": Token.objects.get(user=user).key,
+                        "token": response.json()["token"],
                         "user_id": user.pk,
                         "username": username,
                         "email": demo_email(username),

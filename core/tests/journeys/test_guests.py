@@ -57,6 +57,18 @@ class GuestAccountTests(JourneyTestCase):
         self.assertEqual(len(page.reviews), Review.objects.filter(reviewer=self.andrey).count())
         self.assertEqual({order["status"] for order in page.orders}, {"in_progress", "completed", "cancelled"})
 
+    def test_a_guest_logging_out_leaves_the_other_guests_of_the_same_account_signed_in(self):
+        leaving, staying = self.frontend(), self.frontend()
+        leaving.log_in("kevin", "asdasd24")
+        staying.log_in("kevin", "asdasd24")
+        self.assertNotEqual(leaving.token, staying.token)
+
+        leaving.post("/api/logout/", None, None, status=204)
+
+        leaving.get(f"/api/profile/{self.kevin.pk}/", ERROR, status=401)
+        page = staying.own_business_profile()
+        self.assertEqual((page.profile["first_name"], page.profile["last_name"]), ("Kevin", "Kramer"))
+
     def test_landing_page_shows_the_demo_statistics_to_guests_and_visitors(self):
         expected = {
             "review_count": Review.objects.count(),
