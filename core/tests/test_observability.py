@@ -5,6 +5,8 @@ import io
 import json
 import logging
 import re
+import tempfile
+from pathlib import Path
 from unittest import mock
 
 from django.db import connection
@@ -291,3 +293,57 @@ class RequestMetricsTests(CoderrTestCase):
             sample("coderr_http_request_duration_seconds_count", method="other", route="<unmatched>", status="404"),
             before + 1,
         )
+
+
+class GunicornSettingsTests(SimpleTestCase):
+    """core/observability/gunicorn.py, as deploy/gunicorn.conf.py and the metrics test load it into gunicorn."""
+
+    def test_gunicorns_own_lines_come_out_in_the_apps_json_format(self):
+        from gunicorn.config import Config
+
+        from core.observability.gunicorn import GunicornLogger
+
+        with mock.patch.dict("os.environ", {"LOG_FORMAT": "json"}):
+            logger = GunicornLogger(Config())
+        stream = io.StringIO()
+        [handler] = logger.error_log.handlers
+        handler.setStream(stream)
+
+        logger.info("Booting worker with pid: %s", 42)
+
+        line = json.loads(stream.getvalue())
+        self.assertEqual(
+            {key: line[key] for key in ("level", "logger", "message", "request_id")},
+            {"level": "INFO", "logger": "gunicorn.error", "message": "Booting worker with pid: 42", "request_id": "-"},
+        )
+
+    def test_the_metrics_directory_is_cleared_of_metric_files_at_start_and_dead_workers_are_marked(self):
+        from core.observability.gunicorn import child_exit, on_starting
+
+        with tempfile.TemporaryDirectory() as directory:
+            path = Path(directory)
+            for name in ("counter_11.db", "histogram_11.db", "gauge_livesum_12.db", "notes.txt"):
+                (path / name).write_text("x")
+            with mock.patch.dict("os.environ", {"PROMETHEUS_MULTIPROC_DIR": directory}):
+                on_starting(server=None)
+                self.assertEqual(sorted(entry.name for entry in path.iterdir()), ["notes.txt"])
+                (path / "gauge_livesum_12.db").write_text("x")
+                (path / "counter_12.db").write_text("x")
+                child_exit(server=None, worker=mock.Mock(pid=12))
+
+            # A dead worker's live gauges go; its counters stay in the sums.
+            self.assertEqual(sorted(entry.name for entry in path.iterdir()), ["counter_12.db", "notes.txt"])
+
+
+class SentryTagTests(SimpleTestCase):
+    def test_events_of_a_request_are_tagged_with_its_id_and_others_are_left_alone(self):
+        from core.observability.logs import request_id
+        from core.observability.sentry import tag_request_id
+
+        self.assertEqual(tag_request_id({"tags": {"a": "b"}}, {}), {"tags": {"a": "b"}})
+        token = request_id.set("abc-1")
+        try:
+            self.assertEqual(tag_request_id({"tags": {"a": "b"}}, {}), {"tags": {"a": "b", "request_id": "abc-1"}})
+            self.assertEqual(tag_request_id({}, {}), {"tags": {"request_id": "abc-1"}})
+        finally:
+            request_id.reset(token)
