@@ -3,6 +3,9 @@
 from django.contrib.auth.models import AbstractUser
 from django.db import models, transaction
 from django.db.models.functions import Lower
+from django.utils.translation import gettext_lazy as _
+
+from core.validators import PLAIN_TEXT_HELP, PlainTextValidator
 
 
 class User(AbstractUser):
@@ -13,6 +16,15 @@ class User(AbstractUser):
         BUSINESS = "business", "Business"
 
     type = models.CharField(max_length=10, choices=Type.choices, blank=True, default="", db_index=True)
+    # Django's fields with the plain-text rule: the profile shows them to every other user.
+    first_name = models.CharField(
+        _("first name"), max_length=150, blank=True, validators=[PlainTextValidator()], help_text=PLAIN_TEXT_HELP
+    )
+    last_name = models.CharField(
+        _("last name"), max_length=150, blank=True, validators=[PlainTextValidator()], help_text=PLAIN_TEXT_HELP
+    )
+    # A quoted local part makes '"<svg/onload=...>"@example.com' a valid address; the profile shows it too.
+    email = models.EmailField(_("email address"), blank=True, validators=[PlainTextValidator()])
 
     class Meta:
         ordering = ["id"]

@@ -12,6 +12,7 @@ from pathlib import Path
 import dj_database_url
 from decouple import Csv, config
 from django.core.exceptions import ImproperlyConfigured
+from django.utils.csp import CSP
 
 from core.observability.logs import logging_config
 
@@ -58,6 +59,8 @@ MIDDLEWARE = [
     # First of the rest, so that every answer, the JSON ones the two middleware below build too, is in the caller's
     # language (Accept-Language) and says so (Content-Language, Vary: Accept-Language).
     "django.middleware.locale.LocaleMiddleware",
+    # Before the middleware that answer on their own (413, 503), so that every answer carries a policy.
+    "core.csp.ContentSecurityPolicyMiddleware",
     "core.api.middleware.JsonErrorMiddleware",
     "core.api.middleware.RequestBodyLimitMiddleware",
     "django.middleware.security.SecurityMiddleware",
@@ -87,6 +90,8 @@ TEMPLATES = [
                 "django.template.context_processors.request",
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
+                # The CSP nonce for the admin's scripts and styles (core/csp.py).
+                "django.template.context_processors.csp",
             ],
         },
     },
@@ -333,6 +338,9 @@ if config("USE_X_FORWARDED_PROTO", default=False, cast=bool):
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
 SECURE_CONTENT_TYPE_NOSNIFF = True
 X_FRAME_OPTIONS = "DENY"
+# The API answers JSON only: nothing in an answer may load, run or frame anything. The admin and the Swagger UI
+# get their own policies (core/csp.py).
+SECURE_CSP = {"default-src": [CSP.NONE], "frame-ancestors": [CSP.NONE]}
 
 # --- Operating: logs, readiness, metrics, error reports (README "Operating Coderr") ---------------------------
 # console: readable lines (development); json: one JSON object per line (production). Both to stdout.

@@ -3,8 +3,10 @@
 from django.conf import settings
 from django.contrib import admin
 from django.urls import include, path, re_path
-from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
+from django.views.decorators.csp import csp_override
+from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
 
+from core.csp import DOCS_POLICY
 from core.observability.views import metrics_view
 from core.views import api_not_found, serve_media
 
@@ -17,7 +19,12 @@ urlpatterns = [
     path("api/", include("reviews_app.api.urls")),
     path("api/", include("general_app.api.urls")),
     path("api/schema/", SpectacularAPIView.as_view(), name="schema"),
-    path("api/docs/", SpectacularSwaggerView.as_view(url_name="schema"), name="swagger-ui"),
+    # The split view serves Swagger UI's start script as a file (/api/docs/?script), which DOCS_POLICY allows.
+    path(
+        "api/docs/",
+        csp_override(DOCS_POLICY)(SpectacularSwaggerSplitView.as_view(url_name="schema")),
+        name="swagger-ui",
+    ),
     # Unknown API routes answer JSON 404 whatever DEBUG says.
     re_path(r"^api/", api_not_found),
     # Prometheus; 404 unless METRICS_TOKEN or METRICS_ALLOWED_IPS lets the caller in.

@@ -8,6 +8,8 @@ from django.db import models
 from django.db.models import Case, Min, OuterRef, Subquery, Value, When
 from django.utils import timezone
 
+from core.validators import PLAIN_TEXT_HELP, PlainTextValidator
+
 
 class OfferType(models.TextChoices):
     BASIC = "basic", "Basic"
@@ -46,9 +48,9 @@ class Offer(models.Model):
     """
 
     user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="offers")
-    title = models.CharField(max_length=255)
+    title = models.CharField(max_length=255, validators=[PlainTextValidator()], help_text=PLAIN_TEXT_HELP)
     image = models.ImageField(upload_to="offer_images/", blank=True, null=True)
-    description = models.TextField()
+    description = models.TextField(validators=[PlainTextValidator()], help_text=PLAIN_TEXT_HELP)
     min_price = models.DecimalField(max_digits=10, decimal_places=2, null=True, blank=True, editable=False)
     min_delivery_time = models.PositiveIntegerField(null=True, blank=True, editable=False)
     created_at = models.DateTimeField(auto_now_add=True)
@@ -76,11 +78,13 @@ class OfferDetail(models.Model):
     """One package of an offer; an offer has at most one package of each type."""
 
     offer = models.ForeignKey(Offer, on_delete=models.CASCADE, related_name="details")
-    title = models.CharField(max_length=255)
+    title = models.CharField(max_length=255, validators=[PlainTextValidator()], help_text=PLAIN_TEXT_HELP)
     revisions = models.IntegerField(validators=[MinValueValidator(-1)], help_text="-1 means unlimited.")
     delivery_time_in_days = models.PositiveIntegerField(validators=[MinValueValidator(1)])
     price = models.DecimalField(max_digits=10, decimal_places=2, validators=[MinValueValidator(Decimal("0"))])
-    features = models.JSONField(default=list, blank=True)
+    features = models.JSONField(
+        default=list, blank=True, validators=[PlainTextValidator()], help_text=f"A list of texts. {PLAIN_TEXT_HELP}"
+    )
     offer_type = models.CharField(max_length=10, choices=OfferType.choices)
 
     class Meta:

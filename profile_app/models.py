@@ -3,6 +3,8 @@
 from django.conf import settings
 from django.db import models
 
+from core.validators import PLAIN_TEXT_HELP, PlainTextValidator
+
 
 class Profile(models.Model):
     """Extra details of one user; created together with the user, its primary key is the user id."""
@@ -11,10 +13,16 @@ class Profile(models.Model):
         settings.AUTH_USER_MODEL, on_delete=models.CASCADE, primary_key=True, related_name="profile"
     )
     file = models.ImageField(upload_to="profile_images/", blank=True, default="")
-    location = models.CharField(max_length=255, blank=True, default="")
-    tel = models.CharField(max_length=50, blank=True, default="")
-    description = models.TextField(blank=True, default="")
-    working_hours = models.CharField(max_length=255, blank=True, default="")
+    location = models.CharField(
+        max_length=255, blank=True, default="", validators=[PlainTextValidator()], help_text=PLAIN_TEXT_HELP
+    )
+    tel = models.CharField(
+        max_length=50, blank=True, default="", validators=[PlainTextValidator()], help_text=PLAIN_TEXT_HELP
+    )
+    description = models.TextField(blank=True, default="", validators=[PlainTextValidator()], help_text=PLAIN_TEXT_HELP)
+    working_hours = models.CharField(
+        max_length=255, blank=True, default="", validators=[PlainTextValidator()], help_text=PLAIN_TEXT_HELP
+    )
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:

@@ -4,6 +4,8 @@ from django.conf import settings
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 
+from core.validators import PLAIN_TEXT_HELP, PlainTextValidator
+
 
 class Review(models.Model):
     """A rating from 1 to 5; a reviewer reviews each business user at most once (database-enforced)."""
@@ -13,7 +15,7 @@ class Review(models.Model):
     )
     reviewer = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="reviews_written")
     rating = models.PositiveSmallIntegerField(validators=[MinValueValidator(1), MaxValueValidator(5)])
-    description = models.TextField(blank=True, default="")
+    description = models.TextField(blank=True, default="", validators=[PlainTextValidator()], help_text=PLAIN_TEXT_HELP)
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 

@@ -7,6 +7,8 @@ from django.core.exceptions import ValidationError as DjangoValidationError
 from django.utils.translation import gettext_lazy as _
 from rest_framework import serializers
 
+from core.validators import PlainTextValidator
+
 User = get_user_model()
 
 USERNAME_TAKEN = _("A user with this username already exists.")
@@ -18,7 +20,7 @@ IDENTIFIER_REQUIRED = _("Enter your username or email address.")
 
 class RegistrationSerializer(serializers.Serializer):
     username = serializers.CharField(max_length=150, validators=[UnicodeUsernameValidator()])
-    email = serializers.EmailField(max_length=254)
+    email = serializers.EmailField(max_length=254, validators=[PlainTextValidator()])
     password = serializers.CharField(write_only=True, trim_whitespace=False, style={"input_type": "password"})
     repeated_password = serializers.CharField(write_only=True, trim_whitespace=False, style={"input_type": "password"})
     type = serializers.ChoiceField(choices=User.Type.choices)

@@ -7,7 +7,9 @@ from pathlib import Path
 
 from django.db.migrations.loader import MigrationLoader
 from django.test import SimpleTestCase
+from django.utils.csp import build_policy
 
+from core.csp import DOCS_POLICY
 from core.tests.servers import GunicornServer, manage, run_manage, server_env
 
 PRODUCTION_HOST = "api.example.com"
@@ -130,7 +132,12 @@ class ProductionServerTests(SimpleTestCase):
 
         self.assertEqual(reply.status, 200, reply.body[:500])
         self.assertTrue(reply.headers["Content-Type"].startswith("text/html"), reply.headers["Content-Type"])
-        self.assertIn(b"SwaggerUIBundle", reply.body)
+        self.assertEqual(reply.headers["Content-Security-Policy"], build_policy(DOCS_POLICY))
+        # The start script is a file of its own (the policy allows no inline script).
+        self.assertIn(b'<script src="/api/docs/?script="></script>', reply.body)
+        script = self.get("/api/docs/?script=")
+        self.assertEqual(script.status, 200, script.body[:500])
+        self.assertIn(b"SwaggerUIBundle", script.body)
 
     def test_the_openapi_schema_is_served(self):
         reply = self.get("/api/schema/")

@@ -349,8 +349,12 @@ class SchemaServingTests(CoderrTestCase):
         for asset in assets:
             with self.subTest(asset=asset):
                 self.assertIsNotNone(finders.find(asset), "collectstatic would not find it")
-        self.assertIn('url: "/api/schema/"', html)
-        self.assertNotIn("cdn.", html)
+        # The split view serves the start script as a file of its own (/api/docs/?script=), for the docs' CSP.
+        self.assertIn('<script src="/api/docs/?script="></script>', html)
+        script = self.client.get("/api/docs/?script=")
+        self.assertStatus(script, 200)
+        self.assertIn('url: "/api/schema/"', script.content.decode())
+        self.assertNotIn("cdn.", html + script.content.decode())
 
 
 class AnswersBesideTheJourneysTests(JourneyTestCase):

@@ -10,6 +10,7 @@ from rest_framework import serializers
 from rest_framework.utils import html
 
 from core.images import SanitizedImageField
+from core.validators import MARKUP_NOT_ALLOWED, PLAIN_TEXT_HELP, PlainTextValidator
 from offer_app.models import PACKAGE_TYPES, Offer, OfferDetail, OfferType
 
 OFFER_TITLE_REQUIRED = _("Enter a title for the offer.")
@@ -105,19 +106,24 @@ class OfferSerializer(serializers.ModelSerializer):
 
 
 class FeatureListField(serializers.ListField):
-    """A list of non-blank texts; any bad item is reported once for the whole list."""
+    """A list of non-blank plain texts; each kind of bad item is reported once for the whole list."""
 
     default_error_messages = {"not_a_list": FEATURES_NOT_A_LIST}
 
     def __init__(self, **kwargs):
-        kwargs.setdefault("child", serializers.CharField())
+        kwargs.setdefault("child", serializers.CharField(validators=[PlainTextValidator()]))
+        kwargs.setdefault("help_text", f"A list of non-blank texts. {PLAIN_TEXT_HELP}")
         super().__init__(**kwargs)
 
     def run_child_validation(self, data):
         try:
             return super().run_child_validation(data)
         except serializers.ValidationError as exc:
-            raise serializers.ValidationError(FEATURE_BLANK) from exc
+            codes = {code for item_codes in exc.get_codes().values() for code in item_codes}
+            messages = [FEATURE_BLANK] if codes - {PlainTextValidator.code} else []
+            if PlainTextValidator.code in codes:
+                messages.append(MARKUP_NOT_ALLOWED)
+            raise serializers.ValidationError(messages) from exc
 
 
 class PriceField(serializers.DecimalField):
@@ -207,7 +213,10 @@ class OfferDetailWriteSerializer(serializers.Serializer):
         help_text="Optional; never changes. When sent, it must be the id of the offer's package of this type.",
     )
     title = serializers.CharField(
-        max_length=255, error_messages=_messages(PACKAGE_TITLE_REQUIRED, max_length=PACKAGE_TITLE_TOO_LONG)
+        max_length=255,
+        validators=[PlainTextValidator()],
+        help_text=PLAIN_TEXT_HELP,
+        error_messages=_messages(PACKAGE_TITLE_REQUIRED, max_length=PACKAGE_TITLE_TOO_LONG),
     )
     revisions = serializers.IntegerField(
         min_value=-1,
@@ -263,9 +272,16 @@ class OfferWriteSerializer(serializers.Serializer):
     """The body of POST /api/offers/: the offer with exactly one package of each type."""
 
     title = serializers.CharField(
-        max_length=255, error_messages=_messages(OFFER_TITLE_REQUIRED, max_length=OFFER_TITLE_TOO_LONG)
+        max_length=255,
+        validators=[PlainTextValidator()],
+        help_text=PLAIN_TEXT_HELP,
+        error_messages=_messages(OFFER_TITLE_REQUIRED, max_length=OFFER_TITLE_TOO_LONG),
     )
-    description = serializers.CharField(error_messages=_messages(OFFER_DESCRIPTION_REQUIRED))
+    description = serializers.CharField(
+        validators=[PlainTextValidator()],
+        help_text=PLAIN_TEXT_HELP,
+        error_messages=_messages(OFFER_DESCRIPTION_REQUIRED),
+    )
     image = SanitizedImageField(
         required=False,
         allow_null=True,

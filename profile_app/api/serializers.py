@@ -6,6 +6,7 @@ from rest_framework import serializers
 from auth_app.api.serializers import EMAIL_TAKEN
 from core.api.schema import AnsweredInFullExtension
 from core.images import SanitizedImageField
+from core.validators import PLAIN_TEXT_HELP, PlainTextValidator
 from profile_app.models import Profile
 from profile_app.services import profile_update
 
@@ -31,9 +32,25 @@ class ProfileSerializer(serializers.ModelSerializer):
 
     user = serializers.IntegerField(source="user_id", read_only=True)
     username = serializers.CharField(source="user.username", read_only=True)
-    first_name = serializers.CharField(source="user.first_name", max_length=150, required=False, allow_blank=True)
-    last_name = serializers.CharField(source="user.last_name", max_length=150, required=False, allow_blank=True)
-    email = serializers.EmailField(source="user.email", max_length=254, required=False)
+    first_name = serializers.CharField(
+        source="user.first_name",
+        max_length=150,
+        required=False,
+        allow_blank=True,
+        validators=[PlainTextValidator()],
+        help_text=PLAIN_TEXT_HELP,
+    )
+    last_name = serializers.CharField(
+        source="user.last_name",
+        max_length=150,
+        required=False,
+        allow_blank=True,
+        validators=[PlainTextValidator()],
+        help_text=PLAIN_TEXT_HELP,
+    )
+    email = serializers.EmailField(
+        source="user.email", max_length=254, required=False, validators=[PlainTextValidator()]
+    )
     type = serializers.ChoiceField(source="user.type", choices=User.Type.choices, allow_blank=True, read_only=True)
     file = SanitizedImageField(required=False, allow_null=True)
 
