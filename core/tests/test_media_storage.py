@@ -72,19 +72,16 @@ class S3TestCase(CoderrTestCase):
 
     @classmethod
     def setUpClass(cls):
-        cls._s3_dir = tempfile.mkdtemp(prefix="coderr-s3-")
-        cls.s3 = S3Server(cls._s3_dir).start()
+        s3_dir = tempfile.mkdtemp(prefix="coderr-s3-")
+        cls.addClassCleanup(shutil.rmtree, s3_dir, ignore_errors=True)
+        cls.s3 = S3Server(s3_dir).start()
+        # Class cleanups run even when setting up the class fails half-way: the server never outlives it.
+        cls.addClassCleanup(cls.s3.kill)
         cls.s3_client = cls.s3.create_public_bucket(BUCKET)
-        cls._storages_override = override_settings(STORAGES=s3_storages(cls.s3))
-        cls._storages_override.enable()
+        storages_override = override_settings(STORAGES=s3_storages(cls.s3))
+        storages_override.enable()
+        cls.addClassCleanup(storages_override.disable)
         super().setUpClass()
-
-    @classmethod
-    def tearDownClass(cls):
-        super().tearDownClass()
-        cls._storages_override.disable()
-        cls.s3.kill()
-        shutil.rmtree(cls._s3_dir, ignore_errors=True)
 
     def public_url(self, name):
         return f"{self.s3.endpoint_url}/{BUCKET}/{name}"
