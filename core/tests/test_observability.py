@@ -253,6 +253,7 @@ class MetricsAccessTests(SimpleTestCase):
         self.assertServed(self.scrape(REMOTE_ADDR="::1"))
         self.assertHidden(self.scrape(REMOTE_ADDR="192.0.2.8"))
         self.assertHidden(self.scrape(REMOTE_ADDR="127.0.0.1"))
+        self.assertHidden(self.scrape(REMOTE_ADDR="not-an-address"))
         # Only the TCP peer counts: a forwarded address proves nothing.
         self.assertHidden(self.scrape(REMOTE_ADDR="127.0.0.1", HTTP_X_FORWARDED_FOR="10.0.0.1"))
 
