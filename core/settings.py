@@ -59,11 +59,12 @@ MIDDLEWARE = [
     # First of the rest, so that every answer, the JSON ones the two middleware below build too, is in the caller's
     # language (Accept-Language) and says so (Content-Language, Vary: Accept-Language).
     "django.middleware.locale.LocaleMiddleware",
-    # Before the middleware that answer on their own (413, 503), so that every answer carries a policy.
+    # Before the middleware that answer on their own (413, 503), so that every answer carries the security headers
+    # (X-Content-Type-Options: nosniff, the Content-Security-Policy of core/csp.py).
+    "django.middleware.security.SecurityMiddleware",
     "core.csp.ContentSecurityPolicyMiddleware",
     "core.api.middleware.JsonErrorMiddleware",
     "core.api.middleware.RequestBodyLimitMiddleware",
-    "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "corsheaders.middleware.CorsMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
