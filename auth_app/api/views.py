@@ -18,7 +18,7 @@ from auth_app.api.serializers import (
 )
 from auth_app.services import token_issue, token_revoke, user_register, user_tokens_revoke
 from core.api.authentication import LenientTokenAuthentication
-from core.api.schema import ERROR_400, ERROR_401, ERROR_429
+from core.api.schema import errors
 from core.api.throttling import with_scoped_throttle
 
 User = get_user_model()
@@ -33,7 +33,7 @@ class RegistrationView(APIView):
     @extend_schema(
         summary="Register a customer or business account",
         request=RegistrationSerializer,
-        responses={201: AuthResponseSerializer, 400: ERROR_400, 429: ERROR_429},
+        responses={201: AuthResponseSerializer, **errors(400, 429)},
         auth=[],
     )
     def post(self, request):
@@ -62,7 +62,7 @@ class LoginView(APIView):
     @extend_schema(
         summary="Log in with username or email",
         request=LoginSerializer,
-        responses={200: AuthResponseSerializer, 400: ERROR_400, 429: ERROR_429},
+        responses={200: AuthResponseSerializer, **errors(400, 429)},
         auth=[],
     )
     def post(self, request):
@@ -79,7 +79,7 @@ class LogoutView(APIView):
         summary="Log out: revoke the token that made the call",
         description="The account's other sign-ins (other browsers, other guests of a demo account) stay signed in.",
         request=None,
-        responses={204: OpenApiResponse(description="Token revoked."), 401: ERROR_401, 429: ERROR_429},
+        responses={204: OpenApiResponse(description="Token revoked."), **errors(401, 429)},
     )
     def post(self, request):
         token_revoke(token=request.auth)
@@ -93,11 +93,7 @@ class LogoutAllView(APIView):
         summary="Log out everywhere: revoke every token of the caller's account",
         description="An addition to the API contract: ends every sign-in of the account, the calling one too.",
         request=None,
-        responses={
-            204: OpenApiResponse(description="Every token of the account revoked."),
-            401: ERROR_401,
-            429: ERROR_429,
-        },
+        responses={204: OpenApiResponse(description="Every token of the account revoked."), **errors(401, 429)},
     )
     def post(self, request):
         user_tokens_revoke(user=request.user)

@@ -34,6 +34,12 @@ ERROR_401 = OpenApiResponse(DETAIL, description="Missing or invalid token.")
 ERROR_403 = OpenApiResponse(DETAIL, description="Authenticated, but not allowed.")
 ERROR_404 = OpenApiResponse(DETAIL, description="No object with this id.")
 ERROR_429 = OpenApiResponse(DETAIL, description="Too many requests; see the Retry-After header.")
+ERRORS = {400: ERROR_400, 401: ERROR_401, 403: ERROR_403, 404: ERROR_404, 429: ERROR_429}
+
+
+def errors(*codes):
+    """The shared error responses for these status codes, for `responses={200: X, **errors(401, 429)}`."""
+    return {code: ERRORS[code] for code in codes}
 
 
 class TokenScheme(OpenApiAuthenticationExtension):

@@ -8,7 +8,7 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from core.api.authentication import LenientTokenAuthentication
-from core.api.schema import ERROR_429
+from core.api.schema import errors
 from core.observability.health import OK, UNAVAILABLE, readiness
 from general_app.api.serializers import BaseInfoSerializer
 from general_app.api.statistics import platform_statistics
@@ -68,7 +68,7 @@ class BaseInfoView(APIView):
 
     @extend_schema(
         summary="Platform statistics: reviews, average rating, business users, offers",
-        responses={200: BaseInfoSerializer, 429: ERROR_429},
+        responses={200: BaseInfoSerializer, **errors(429)},
         auth=[],
     )
     def get(self, request):

@@ -10,7 +10,7 @@ from rest_framework.response import Response
 
 from auth_app.api.permissions import IsBusinessUser
 from core.api.authentication import LenientTokenAuthentication
-from core.api.schema import DETAIL, ERROR_400, ERROR_401, ERROR_403, ERROR_404, ERROR_429
+from core.api.schema import DETAIL, errors
 from core.db.ids import lookup_id
 from offer_app.api.filters import OfferFilter
 from offer_app.api.pagination import OfferPagination
@@ -63,11 +63,11 @@ LIST_PARAMETERS = [
         description="Six offers per page unless `page_size` (at most 100) says otherwise. Empty parameters "
         "mean no filter; a malformed one answers 400 naming it; a page past the end answers 404.",
         parameters=LIST_PARAMETERS,
-        responses={200: OfferSerializer, 400: ERROR_400, 404: ERROR_404_PAGE, 429: ERROR_429},
+        responses={200: OfferSerializer, **errors(400), 404: ERROR_404_PAGE, **errors(429)},
     ),
     retrieve=extend_schema(
         summary="Get one offer (public)",
-        responses={200: OfferSerializer, 404: ERROR_404, 429: ERROR_429},
+        responses={200: OfferSerializer, **errors(404, 429)},
     ),
     create=extend_schema(
         summary="Create an offer with its three packages (business users)",
@@ -75,13 +75,7 @@ LIST_PARAMETERS = [
         "packages are written together or not at all.",
         request=WRITE_REQUEST,
         auth=TOKEN_REQUIRED,
-        responses={
-            201: OfferWrittenSerializer,
-            400: ERROR_400,
-            401: ERROR_401,
-            403: ERROR_403,
-            429: ERROR_429,
-        },
+        responses={201: OfferWrittenSerializer, **errors(400, 401, 403, 429)},
     ),
     partial_update=extend_schema(
         summary="Edit an offer (its creator)",
@@ -90,26 +84,13 @@ LIST_PARAMETERS = [
         "`image: null` removes it. Editing packages also updates the offer's `updated_at`.",
         request=UPDATE_REQUEST,
         auth=TOKEN_REQUIRED,
-        responses={
-            200: OfferWrittenSerializer,
-            400: ERROR_400,
-            401: ERROR_401,
-            403: ERROR_403,
-            404: ERROR_404,
-            429: ERROR_429,
-        },
+        responses={200: OfferWrittenSerializer, **errors(400, 401, 403, 404, 429)},
     ),
     destroy=extend_schema(
         summary="Delete an offer (its creator)",
         description="Orders made from its packages are kept, with `offer_detail` set to null.",
         auth=TOKEN_REQUIRED,
-        responses={
-            204: OpenApiResponse(description="Deleted."),
-            401: ERROR_401,
-            403: ERROR_403,
-            404: ERROR_404,
-            429: ERROR_429,
-        },
+        responses={204: OpenApiResponse(description="Deleted."), **errors(401, 403, 404, 429)},
     ),
 )
 class OfferViewSet(
@@ -178,7 +159,7 @@ class OfferViewSet(
 @extend_schema_view(
     get=extend_schema(
         summary="Get one package (public)",
-        responses={200: OfferDetailSerializer, 404: ERROR_404, 429: ERROR_429},
+        responses={200: OfferDetailSerializer, **errors(404, 429)},
     )
 )
 class OfferDetailView(RetrieveAPIView):

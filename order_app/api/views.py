@@ -20,7 +20,7 @@ from rest_framework.views import APIView
 
 from auth_app.api.permissions import IsCustomerUser
 from core.api.representation import ReadShape
-from core.api.schema import DETAIL, ERROR_400, ERROR_401, ERROR_403, ERROR_404, ERROR_429
+from core.api.schema import DETAIL, errors
 from core.db.prepared import PreparedQuery
 from offer_app.models import OfferDetail
 from order_app.api.permissions import IsOrderBusinessUser, IsStaffUser
@@ -52,7 +52,7 @@ ORDER_STATUS_REQUEST = {
             "Orders in which the caller is the customer or the business user, newest first, as a bare array "
             "(not paginated). Staff accounts without a type take part in no orders and get an empty list."
         ),
-        responses={200: OrderSerializer(many=True), 401: ERROR_401, 429: ERROR_429},
+        responses={200: OrderSerializer(many=True), **errors(401, 429)},
     ),
     create=extend_schema(
         summary="Order a package (customers only)",
@@ -65,17 +65,16 @@ ORDER_STATUS_REQUEST = {
         request=OrderCreateSerializer,
         responses={
             201: OrderSerializer,
-            400: ERROR_400,
-            401: ERROR_401,
+            **errors(400, 401),
             403: OpenApiResponse(DETAIL, description="The caller is not a customer."),
             404: OpenApiResponse(DETAIL, description="No package with this `offer_detail_id`."),
-            429: ERROR_429,
+            **errors(429),
         },
     ),
     retrieve=extend_schema(
         summary="One of the caller's orders",
         description="Only the order's customer and business user see it; for everyone else it does not exist.",
-        responses={200: OrderSerializer, 401: ERROR_401, 404: ERROR_404, 429: ERROR_429},
+        responses={200: OrderSerializer, **errors(401, 404, 429)},
     ),
     partial_update=extend_schema(
         summary="Change an order's status (its business user only)",
@@ -84,24 +83,11 @@ ORDER_STATUS_REQUEST = {
             "Everyone but the order's business user (its customer included) gets 403."
         ),
         request={"application/json": ORDER_STATUS_REQUEST},
-        responses={
-            200: OrderSerializer,
-            400: ERROR_400,
-            401: ERROR_401,
-            403: ERROR_403,
-            404: ERROR_404,
-            429: ERROR_429,
-        },
+        responses={200: OrderSerializer, **errors(400, 401, 403, 404, 429)},
     ),
     destroy=extend_schema(
         summary="Delete an order (staff only)",
-        responses={
-            204: OpenApiResponse(description="Order deleted."),
-            401: ERROR_401,
-            403: ERROR_403,
-            404: ERROR_404,
-            429: ERROR_429,
-        },
+        responses={204: OpenApiResponse(description="Order deleted."), **errors(401, 403, 404, 429)},
     ),
 )
 class OrderViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, mixins.DestroyModelMixin, viewsets.GenericViewSet):
@@ -196,9 +182,9 @@ def documented_count(view):
             ],
             responses={
                 200: inline_serializer(component, {view.response_key: serializers.IntegerField(min_value=0)}),
-                401: ERROR_401,
+                **errors(401),
                 404: OpenApiResponse(DETAIL, description="No business user has this id."),
-                429: ERROR_429,
+                **errors(429),
             },
         )
     )(view)

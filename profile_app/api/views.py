@@ -12,7 +12,7 @@ from rest_framework.permissions import IsAuthenticated
 from rest_framework.response import Response
 
 from auth_app.api.serializers import EMAIL_TAKEN
-from core.api.schema import ERROR_400, ERROR_401, ERROR_403, ERROR_404, ERROR_429
+from core.api.schema import errors
 from core.db.ids import lookup_id
 from profile_app.api.permissions import IsProfileOwnerOrReadOnly
 from profile_app.api.representations import PROFILE_LIST_SHAPE, PROFILE_OF_USER, PROFILE_SHAPE, profiles_of_type
@@ -46,7 +46,7 @@ class ProfileDetailView(generics.GenericAPIView):
     @extend_schema(
         summary="Read a profile by its user id",
         parameters=[USER_ID],
-        responses={200: ProfileSerializer, 401: ERROR_401, 404: ERROR_404, 429: ERROR_429},
+        responses={200: ProfileSerializer, **errors(401, 404, 429)},
     )
     def get(self, request, user_id):
         # Every authenticated user may read any profile: no object permission to check, one query.
@@ -68,14 +68,7 @@ class ProfileDetailView(generics.GenericAPIView):
             "application/x-www-form-urlencoded": ProfileSerializer,
         },
         parameters=[USER_ID],
-        responses={
-            200: ProfileSerializer,
-            400: ERROR_400,
-            401: ERROR_401,
-            403: ERROR_403,
-            404: ERROR_404,
-            429: ERROR_429,
-        },
+        responses={200: ProfileSerializer, **errors(400, 401, 403, 404, 429)},
     )
     def patch(self, request, user_id):
         serializer = self.get_serializer(self.get_object(), data=request.data, partial=True)
@@ -102,7 +95,7 @@ class ProfileListView(generics.ListAPIView):
 
 @extend_schema(
     summary="List all business profiles (bare array)",
-    responses={200: ProfileListSerializer(many=True), 401: ERROR_401, 429: ERROR_429},
+    responses={200: ProfileListSerializer(many=True), **errors(401, 429)},
 )
 class BusinessProfileListView(ProfileListView):
     user_type = User.Type.BUSINESS
@@ -110,7 +103,7 @@ class BusinessProfileListView(ProfileListView):
 
 @extend_schema(
     summary="List all customer profiles (bare array)",
-    responses={200: ProfileListSerializer(many=True), 401: ERROR_401, 429: ERROR_429},
+    responses={200: ProfileListSerializer(many=True), **errors(401, 429)},
 )
 class CustomerProfileListView(ProfileListView):
     user_type = User.Type.CUSTOMER

@@ -6,7 +6,7 @@ from rest_framework.permissions import IsAuthenticated
 from rest_framework.response import Response
 
 from auth_app.api.permissions import IsCustomerUser
-from core.api.schema import ERROR_400, ERROR_401, ERROR_403, ERROR_404, ERROR_429
+from core.api.schema import errors
 from reviews_app.api.filters import ReviewFilter
 from reviews_app.api.permissions import IsReviewAuthorOrReadOnly
 from reviews_app.api.representations import REVIEW_LIST, REVIEW_SHAPE
@@ -18,12 +18,12 @@ from reviews_app.services import review_create, review_delete, review_update
 @extend_schema_view(
     get=extend_schema(
         summary="List reviews (bare array), filtered and ordered",
-        responses={200: ReviewSerializer(many=True), 400: ERROR_400, 401: ERROR_401, 429: ERROR_429},
+        responses={200: ReviewSerializer(many=True), **errors(400, 401, 429)},
     ),
     post=extend_schema(
         summary="Review a business user (customers only, once per business user)",
         request=ReviewCreateSerializer,
-        responses={201: ReviewSerializer, 400: ERROR_400, 401: ERROR_401, 403: ERROR_403, 429: ERROR_429},
+        responses={201: ReviewSerializer, **errors(400, 401, 403, 429)},
     ),
 )
 class ReviewListCreateView(generics.ListCreateAPIView):
@@ -53,29 +53,16 @@ class ReviewListCreateView(generics.ListCreateAPIView):
 @extend_schema_view(
     get=extend_schema(
         summary="Read one review",
-        responses={200: ReviewSerializer, 401: ERROR_401, 404: ERROR_404, 429: ERROR_429},
+        responses={200: ReviewSerializer, **errors(401, 404, 429)},
     ),
     patch=extend_schema(
         summary="Edit the rating or description of your review",
         request=ReviewSerializer,
-        responses={
-            200: ReviewSerializer,
-            400: ERROR_400,
-            401: ERROR_401,
-            403: ERROR_403,
-            404: ERROR_404,
-            429: ERROR_429,
-        },
+        responses={200: ReviewSerializer, **errors(400, 401, 403, 404, 429)},
     ),
     delete=extend_schema(
         summary="Delete your review",
-        responses={
-            204: OpenApiResponse(description="Review deleted."),
-            401: ERROR_401,
-            403: ERROR_403,
-            404: ERROR_404,
-            429: ERROR_429,
-        },
+        responses={204: OpenApiResponse(description="Review deleted."), **errors(401, 403, 404, 429)},
     ),
 )
 class ReviewDetailView(generics.RetrieveUpdateDestroyAPIView):
