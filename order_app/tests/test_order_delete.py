@@ -1,20 +1,12 @@
 """DELETE /api/orders/{id}/"""
 
-from core.testing import CoderrTestCase, make_order, package_of
 from order_app.api.permissions import ONLY_STAFF
 from order_app.api.views import ORDER_NOT_FOUND
 from order_app.models import Order
-from order_app.tests.utils import make_offer
+from order_app.tests.utils import OrderTestCase
 
 
-class OrderDeleteTests(CoderrTestCase):
-    def setUp(self):
-        super().setUp()
-        self.customer = self.make_customer()
-        self.business = self.make_business()
-        self.order = make_order(self.customer.user, package_of(make_offer(self.business.user)))
-        self.url = f"/api/orders/{self.order.pk}/"
-
+class OrderDeleteTests(OrderTestCase):
     def test_staff_deletes_an_order_with_204_and_no_body(self):
         response = self.make_staff().delete(self.url)
 

@@ -1,19 +1,11 @@
 """GET /api/orders/{id}/"""
 
-from core.testing import CoderrTestCase, make_order, package_of
 from order_app.api.views import ORDER_NOT_FOUND
 from order_app.models import Order
-from order_app.tests.utils import make_offer, order_body
+from order_app.tests.utils import OrderTestCase, order_body
 
 
-class OrderRetrieveTests(CoderrTestCase):
-    def setUp(self):
-        super().setUp()
-        self.customer = self.make_customer()
-        self.business = self.make_business()
-        self.order = make_order(self.customer.user, package_of(make_offer(self.business.user)))
-        self.url = f"/api/orders/{self.order.pk}/"
-
+class OrderRetrieveTests(OrderTestCase):
     def test_the_customer_of_the_order_gets_the_full_order(self):
         response = self.customer.get(self.url)
 

@@ -1,20 +1,15 @@
 """PATCH /api/orders/{id}/"""
 
-from core.testing import CoderrTestCase, make_order, package_of
 from order_app.api.permissions import ONLY_ORDER_BUSINESS_USER
 from order_app.api.serializers import FIELD_NOT_EDITABLE, STATUS_INVALID, STATUS_REQUIRED
 from order_app.api.views import ORDER_NOT_FOUND
 from order_app.models import Order
-from order_app.tests.utils import make_offer, order_body
+from order_app.tests.utils import OrderTestCase, order_body
 
 
-class OrderStatusUpdateTests(CoderrTestCase):
+class OrderStatusUpdateTests(OrderTestCase):
     def setUp(self):
         super().setUp()
-        self.customer = self.make_customer()
-        self.business = self.make_business()
-        self.order = make_order(self.customer.user, package_of(make_offer(self.business.user)))
-        self.url = f"/api/orders/{self.order.pk}/"
         self.stored_before = self.stored()
 
     def stored(self):
