@@ -8,6 +8,7 @@ from django.db import models
 from django.db.models import Case, Min, OuterRef, Subquery, Value, When
 from django.utils import timezone
 
+from core.db.versions import DataVersion
 from core.validators import PLAIN_TEXT_HELP, PlainTextValidator
 
 
@@ -27,6 +28,8 @@ def refresh_offer_aggregates(offers, *, touch=False):
     """Recompute the stored package minima of every offer in the queryset with one UPDATE.
 
     `touch` also sets `updated_at`, for package edits that did not go through the offer's own save().
+    Every package write ends here (the services, offer_app.signals, bulk loads), so this is also where the
+    list's filters on the minima learn that the offers changed (OfferListVersion).
     """
     packages = OfferDetail.objects.filter(offer=OuterRef("pk")).order_by().values("offer")
     changes = {
@@ -35,7 +38,9 @@ def refresh_offer_aggregates(offers, *, touch=False):
     }
     if touch:
         changes["updated_at"] = timezone.now()
-    return offers.update(**changes)
+    updated = offers.update(**changes)
+    OfferListVersion.changed()
+    return updated
 
 
 class Offer(models.Model):
@@ -65,6 +70,8 @@ class Offer(models.Model):
             models.Index(fields=["min_delivery_time"], name="offer_min_delivery_idx"),
             models.Index(fields=["user", "-updated_at"], name="offer_user_updated_idx"),
         ]
+        # On PostgreSQL the search also has trigram indexes, made by migration 0003: GIN is PostgreSQL's own,
+        # and an index declared here would be created on SQLite too.
 
     def __str__(self):
         return self.title
@@ -99,3 +106,11 @@ class OfferDetail(models.Model):
 
     def __str__(self):
         return f"{self.offer_id} · {self.offer_type}"
+
+
+class OfferListVersion(DataVersion):
+    """The offers' data version (core.db.versions): replaced with every write to an offer or a package.
+
+    The list's counts are cached under it. offer_app.signals replaces it on every offer save and delete (the
+    services, the admin, cascades from a deleted user), refresh_offer_aggregates() on every package write.
+    """

@@ -13,7 +13,7 @@ from core.api.representation import ReadShape
 from core.db.prepared import PreparedQuery
 from offer_app.api.filters import DEFAULT_ORDERING, OfferFilter
 from offer_app.api.serializers import OfferDetailSerializer, OfferSerializer
-from offer_app.models import PACKAGE_TYPES, Offer, OfferDetail
+from offer_app.models import PACKAGE_TYPES, Offer, OfferDetail, OfferListVersion
 
 
 def package_url_prefix(request):
@@ -64,7 +64,9 @@ class OfferListing:
         self.selection = selection
 
     def count(self):
-        return OFFER_LIST.count(self.selection)
+        # Counting a large selection reads every matching row; the count is cached until the offers change.
+        counted = tuple(entry for entry in self.selection.key if entry[0] != "ordering"), self.selection.args
+        return OfferListVersion.cached(("count", counted), lambda: OFFER_LIST.count(self.selection))
 
     def __getitem__(self, page):
         if page.stop <= page.start:

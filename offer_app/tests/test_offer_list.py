@@ -369,28 +369,32 @@ class OfferPaginationTests(OfferListTestCase):
 
 
 class OfferListQueryTests(OfferListTestCase):
-    def test_a_page_costs_count_page_and_packages_whatever_the_number_of_offers(self):
+    # The offers' data version, the count (cached until the offers change: test_offer_list_count), the page
+    # and its packages.
+    def test_a_page_costs_version_count_page_and_packages_whatever_the_number_of_offers(self):
         self.offer()
-        with self.assertNumQueries(3):
+        with self.assertNumQueries(4):
             self.assertStatus(self.anonymous().get(URL), 200)
         for _ in range(19):
             self.offer()
+        with self.assertNumQueries(4):
+            self.assertEqual(len(self.ids(self.anonymous().get(URL))), 6)
         with self.assertNumQueries(3):
             self.assertEqual(len(self.ids(self.anonymous().get(URL))), 6)
 
     def test_one_offer_and_twenty_cost_the_same_on_one_page(self):
         client = self.make_customer()
         self.offer(self.other_business.user)
-        with self.assertNumQueries(4):  # + the token lookup
+        with self.assertNumQueries(5):  # + the token lookup
             self.assertEqual(len(self.ids(client.get(URL, {"page_size": 100}))), 1)
         for n in range(19):
             self.offer(self.business.user if n % 2 else self.other_business.user)
-        with self.assertNumQueries(4):
+        with self.assertNumQueries(5):
             self.assertEqual(len(self.ids(client.get(URL, {"page_size": 100}))), 20)
 
     def test_filters_add_no_queries(self):
         for _ in range(8):
             self.offer()
         query = {"creator_id": self.business.user.pk, "search": "web", "max_delivery_time": 7, "ordering": "min_price"}
-        with self.assertNumQueries(3):
+        with self.assertNumQueries(4):
             self.assertEqual(len(self.ids(self.anonymous().get(URL, query))), 6)

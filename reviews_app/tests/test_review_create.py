@@ -184,6 +184,7 @@ class ReviewCreateTests(CoderrTestCase):
     # --- queries ---------------------------------------------------------------------------------------
 
     def test_create_query_budget(self):
-        # Token, business user, duplicate check, then review_create()'s savepoint, INSERT, release; re-read.
-        with self.assertNumQueries(7):
+        # Token, business user, duplicate check, then review_create()'s savepoint, INSERT, the statistics'
+        # data version (general_app.signals), release; re-read.
+        with self.assertNumQueries(8):
             self.assertStatus(self.customer.post(URL, self.payload()), 201)

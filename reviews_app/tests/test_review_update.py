@@ -125,6 +125,6 @@ class ReviewUpdateTests(CoderrTestCase):
         self.assertUnchanged()
 
     def test_update_query_budget(self):
-        # Token, select, then review_update()'s savepoint, UPDATE, release.
-        with self.assertNumQueries(5):
+        # Token, select, then review_update()'s savepoint, UPDATE, the statistics' data version, release.
+        with self.assertNumQueries(6):
             self.assertStatus(self.author.patch(self.url, {"rating": 5}), 200)
