@@ -119,9 +119,18 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
         "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;",
     }
 else:
+    if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
+        # Checks a reused connection (one more round trip) only after it sat idle (core/db/postgresql_backend).
+        DATABASES["default"]["ENGINE"] = "core.db.postgresql_backend"
     DATABASES["default"].setdefault("OPTIONS", {})
     # Fail fast (then answer 503) instead of hanging when the server is unreachable.
     DATABASES["default"]["OPTIONS"].setdefault("connect_timeout", config("DB_CONNECT_TIMEOUT", default=3, cast=int))
+
+# PostgreSQL (core/db/postgresql_backend): seconds a connection may sit idle between requests and still be reused
+# without a health check; and whether the hot statements whose plan fits every parameter value are prepared on the
+# server once per connection (turn off behind a pooler in transaction mode without prepared-statement support).
+DB_HEALTH_CHECK_AFTER_IDLE = config("DB_HEALTH_CHECK_AFTER_IDLE", default=1.0, cast=float)
+DB_REUSE_PLANS = config("DB_REUSE_PLANS", default=True, cast=bool)
 
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 AUTH_USER_MODEL = "auth_app.User"

@@ -80,7 +80,9 @@ class PreparedQuery:
             kind.bound(arg, connection) if kind is Contains else arg for kind, arg in zip(self.types, args, strict=True)
         ]
         params = [value if index is None else value(args[index]) for index, value in compiled.params]
-        with connection.cursor() as cursor:
+        # PostgreSQL may also prepare the statement on the server, once per connection (core.db.postgresql_backend).
+        reusing = getattr(connection, "plan_reusing_cursor", None)
+        with reusing(compiled.sql) if reusing else connection.cursor() as cursor:
             cursor.execute(compiled.sql, params)
             fetched = cursor.fetchall()
         names, converters = compiled.names, compiled.converters
