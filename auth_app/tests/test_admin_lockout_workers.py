@@ -8,16 +8,13 @@ took part in counting up to the limit and both refuse afterwards.
 """
 
 import re
-import shutil
-import tempfile
 from urllib.parse import urlencode
 
 from django.db import connection
-from django.test import SimpleTestCase
 
 from core.tests.servers import (
     POSTGRES_PORT,
-    GunicornServer,
+    ServerTestCase,
     create_postgres_database,
     drop_postgres_database,
     manage,
@@ -32,18 +29,16 @@ LOCKED = b"Account locked: too many login attempts. Please try again later."
 WRONG_PASSWORD = b"Please enter the correct username and password"
 
 
-class AdminLockoutAcrossWorkersTests(SimpleTestCase):
+class AdminLockoutAcrossWorkersTests(ServerTestCase):
+    tmp_prefix = "coderr-lockout-"
+
     @classmethod
     def setUpClass(cls):
         super().setUpClass()
-        cls.tmp_dir = tempfile.mkdtemp(prefix="coderr-lockout-")
-        cls.addClassCleanup(shutil.rmtree, cls.tmp_dir, ignore_errors=True)
         if connection.vendor == "postgresql":
             name = create_postgres_database("coderr_lockout")
             cls.addClassCleanup(drop_postgres_database, name)
             cls.database_url = f"postgres://postgres@127.0.0.1:{POSTGRES_PORT}/{name}"
-        else:
-            cls.database_url = f"sqlite:///{cls.tmp_dir}/db.sqlite3"
         # DEBUG is off, as in production: the admin's pages (the lockout page too) need collected static files.
         cls.static_root = f"{cls.tmp_dir}/static"
         env = server_env(cls.database_url, STATIC_ROOT=cls.static_root, DJANGO_SUPERUSER_PASSWORD=PASSWORD)
@@ -62,9 +57,7 @@ class AdminLockoutAcrossWorkersTests(SimpleTestCase):
             ADMIN_LOGIN_COOLOFF_MINUTES="15",
             ADMIN_LOGIN_LOCKOUT_BY="ip_address,username",
         )
-        self.server = GunicornServer(env, self.tmp_dir, workers=WORKERS)
-        self.addCleanup(self.server.stop)
-        self.server.start()
+        self.server = self.start_gunicorn(env, workers=WORKERS)
 
     def login_form(self):
         """The login page's CSRF cookie and form token, as a browser gets them."""

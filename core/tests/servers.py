@@ -11,10 +11,12 @@ import os
 import re
 import secrets
 import selectors
+import shutil
 import signal
 import socket
 import subprocess
 import sys
+import tempfile
 import threading
 import time
 from collections import Counter
@@ -23,6 +25,7 @@ from pathlib import Path
 
 import psycopg
 from django.conf import settings
+from django.test import SimpleTestCase
 from psycopg import sql
 
 BASE_DIR = Path(settings.BASE_DIR)
@@ -270,6 +273,35 @@ class GunicornServer:
             self.process.wait(timeout=10)
 
 
+class ServerTestCase(SimpleTestCase):
+    """Tests with server processes of their own.
+
+    Each class gets a temporary directory `tmp_dir` (the servers' logs, `database_url`: a SQLite file there),
+    removed when the class is done. `start_gunicorn` stops its server after the test, `start_class_gunicorn`
+    after the class.
+    """
+
+    tmp_prefix = "coderr-servers-"
+
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        cls.tmp_dir = Path(tempfile.mkdtemp(prefix=cls.tmp_prefix))
+        cls.addClassCleanup(shutil.rmtree, cls.tmp_dir, ignore_errors=True)
+        cls.database_url = f"sqlite:///{cls.tmp_dir}/db.sqlite3"
+
+    def start_gunicorn(self, env, **options):
+        server = GunicornServer(env, self.tmp_dir, **options)
+        self.addCleanup(server.stop)
+        return server.start()
+
+    @classmethod
+    def start_class_gunicorn(cls, env, **options):
+        server = GunicornServer(env, cls.tmp_dir, **options)
+        cls.addClassCleanup(server.stop)
+        return server.start()
+
+
 class TcpProxy:
     """Forwards 127.0.0.1:<port> to an upstream port; `stop()` drops the listener and every open connection.
 
@@ -374,7 +406,36 @@ def drop_postgres_database(name):
         connection.execute(sql.SQL("DROP DATABASE IF EXISTS {} WITH (FORCE)").format(sql.Identifier(name)))
 
 
-class S3Server:
+class ListeningProcess:
+    """A server process of the test's own, listening on 127.0.0.1:`port` and logging to `log_file`.
+
+    `kill()` ends exactly this process (SIGKILL by its PID).
+    """
+
+    port = None
+    log_file = None
+    process = None
+
+    def _wait_until_listening(self, name, timeout, poll):
+        deadline = time.monotonic() + timeout
+        while not port_open(self.port):
+            if self.process.poll() is not None or time.monotonic() > deadline:
+                self.kill()
+                raise AssertionError(f"{name} did not listen within {timeout}s:\n{self.log()}")
+            time.sleep(poll)
+        return self
+
+    def log(self):
+        return self.log_file.read_text(errors="replace") if self.log_file.exists() else ""
+
+    def kill(self):
+        if self.process is None or self.process.poll() is not None:
+            return
+        self.process.kill()
+        self.process.wait(timeout=10)
+
+
+class S3Server(ListeningProcess):
     """moto's S3-compatible server (`moto_server`) on a free 127.0.0.1 port, holding its objects in memory.
 
     `kill()` ends exactly this process (SIGKILL by its PID), which to the app looks like the object storage
@@ -398,13 +459,7 @@ class S3Server:
                 stdout=log,
                 stderr=subprocess.STDOUT,
             )
-        deadline = time.monotonic() + timeout
-        while not port_open(self.port):
-            if self.process.poll() is not None or time.monotonic() > deadline:
-                self.kill()
-                raise AssertionError(f"moto_server did not listen within {timeout}s:\n{self.log()}")
-            time.sleep(0.1)
-        return self
+        return self._wait_until_listening("moto_server", timeout, poll=0.1)
 
     def client(self):
         import boto3
@@ -430,17 +485,8 @@ class S3Server:
         client.put_bucket_policy(Bucket=name, Policy=json.dumps(policy))
         return client
 
-    def log(self):
-        return self.log_file.read_text(errors="replace") if self.log_file.exists() else ""
 
-    def kill(self):
-        if self.process is None or self.process.poll() is not None:
-            return
-        self.process.kill()
-        self.process.wait(timeout=10)
-
-
-class RedisServer:
+class RedisServer(ListeningProcess):
     """A redis-server of the test's own on a free 127.0.0.1 port, in memory only (no dump, no append-only file).
 
     `kill()` ends exactly this process (SIGKILL by its PID): to the app, Redis crashed. `start()` again brings up
@@ -475,19 +521,4 @@ class RedisServer:
             stdout=subprocess.DEVNULL,
             stderr=subprocess.DEVNULL,
         )
-        deadline = time.monotonic() + timeout
-        while not port_open(self.port):
-            if self.process.poll() is not None or time.monotonic() > deadline:
-                self.kill()
-                raise AssertionError(f"redis-server did not listen within {timeout}s:\n{self.log()}")
-            time.sleep(0.05)
-        return self
-
-    def log(self):
-        return self.log_file.read_text(errors="replace") if self.log_file.exists() else ""
-
-    def kill(self):
-        if self.process is None or self.process.poll() is not None:
-            return
-        self.process.kill()
-        self.process.wait(timeout=10)
+        return self._wait_until_listening("redis-server", timeout, poll=0.05)

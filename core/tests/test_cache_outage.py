@@ -9,19 +9,18 @@ import shutil
 import socket
 import statistics
 import sys
-import tempfile
 import time
 from unittest import mock, skipUnless
 
 import redis
-from django.test import SimpleTestCase, override_settings
+from django.test import override_settings
 from prometheus_client import REGISTRY
 from rest_framework.settings import api_settings
 
 from auth_app.api.serializers import INVALID_CREDENTIALS
 from core.cache import breaker
 from core.testing import TEST_PASSWORD, CoderrTestCase
-from core.tests.servers import GunicornServer, RedisServer, manage, server_env
+from core.tests.servers import RedisServer, ServerTestCase, manage, server_env
 
 WRONG_LOGIN = {"username": "nobody", "password": "guess"}
 # Refused before the password hasher runs (which takes a few hundred ms on purpose), after the throttles.
@@ -152,20 +151,18 @@ class FailOpenThrottleTests(CoderrTestCase):
 
 
 @skipUnless(shutil.which("redis-server"), "redis-server is not installed")
-class RedisOutageUnderGunicornTests(SimpleTestCase):
+class RedisOutageUnderGunicornTests(ServerTestCase):
     """Two gunicorn workers, a Redis of the test's own: killed, then started again on its port."""
 
     WORKERS = 2
     LOGIN_LIMIT = 5
     PAIRS = 50  # 100 requests while Redis is down, half to each worker
     MAX_RECOVERY_SECONDS = 30
+    tmp_prefix = "coderr-redis-outage-"
 
     @classmethod
     def setUpClass(cls):
         super().setUpClass()
-        cls.tmp_dir = tempfile.mkdtemp(prefix="coderr-redis-outage-")
-        cls.addClassCleanup(shutil.rmtree, cls.tmp_dir, ignore_errors=True)
-        cls.database_url = f"sqlite:///{cls.tmp_dir}/db.sqlite3"
         manage(server_env(cls.database_url), "migrate", "--noinput")
 
     def start_server(self, redis_url, **env):
@@ -176,9 +173,7 @@ class RedisOutageUnderGunicornTests(SimpleTestCase):
             CACHE_FAILURE_BACKOFF="5",
             **env,
         )
-        server = GunicornServer(env, self.tmp_dir, workers=self.WORKERS)
-        self.addCleanup(server.stop)
-        return server.start()
+        return self.start_gunicorn(env, workers=self.WORKERS)
 
     def register(self, server, username):
         reply = server.request(

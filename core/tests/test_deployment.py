@@ -1,16 +1,12 @@
 """Production settings: the deployment check, the secret key guard, and DEBUG-off serving through gunicorn."""
 
 import re
-import shutil
-import tempfile
-from pathlib import Path
 
 from django.db.migrations.loader import MigrationLoader
-from django.test import SimpleTestCase
 from django.utils.csp import build_policy
 
 from core.csp import DOCS_POLICY
-from core.tests.servers import GunicornServer, manage, run_manage, server_env
+from core.tests.servers import ServerTestCase, manage, run_manage, server_env
 
 PRODUCTION_HOST = "api.example.com"
 # What .ci/run gives `check --deploy`, all read from the environment by core/settings.py.
@@ -31,13 +27,8 @@ HSTS = "max-age=31536000; includeSubDomains; preload"
 # neither writes into the checkout nor races a parallel run.
 
 
-class DeployCheckTests(SimpleTestCase):
-    @classmethod
-    def setUpClass(cls):
-        super().setUpClass()
-        cls.tmp_dir = tempfile.mkdtemp(prefix="coderr-deploy-")
-        cls.addClassCleanup(shutil.rmtree, cls.tmp_dir, ignore_errors=True)
-        cls.database_url = f"sqlite:///{cls.tmp_dir}/db.sqlite3"
+class DeployCheckTests(ServerTestCase):
+    tmp_prefix = "coderr-deploy-"
 
     def test_check_deploy_passes_with_production_settings(self):
         result = run_manage(
@@ -62,25 +53,19 @@ class DeployCheckTests(SimpleTestCase):
         self.assertIn("django.core.exceptions.ImproperlyConfigured: SECRET_KEY must be set", result.stderr)
 
 
-class ProductionServerTests(SimpleTestCase):
+class ProductionServerTests(ServerTestCase):
     """gunicorn with DEBUG off and the production settings, static files collected and served by WhiteNoise."""
+
+    tmp_prefix = "coderr-deploy-"
 
     @classmethod
     def setUpClass(cls):
         super().setUpClass()
-        tmp_dir = Path(tempfile.mkdtemp(prefix="coderr-deploy-"))
-        cls.addClassCleanup(shutil.rmtree, tmp_dir, ignore_errors=True)
-        env = server_env(
-            f"sqlite:///{tmp_dir}/db.sqlite3",
-            **PRODUCTION_ENV,
-            STATIC_ROOT=str(tmp_dir / "static"),
-        )
+        env = server_env(cls.database_url, **PRODUCTION_ENV, STATIC_ROOT=str(cls.tmp_dir / "static"))
         # What `make release` runs once per deploy; the server itself neither migrates nor collects.
-        cls.env, cls.static_root = env, tmp_dir / "static"
+        cls.env, cls.static_root = env, cls.tmp_dir / "static"
         cls.first_release = manage(env, "release").stdout.splitlines()[-1]
-        cls.server = GunicornServer(env, tmp_dir)
-        cls.addClassCleanup(cls.server.stop)
-        cls.server.start()
+        cls.server = cls.start_class_gunicorn(env)
 
     def get(self, path, headers=BEHIND_HTTPS_PROXY):
         return self.server.request("GET", path, headers=headers)

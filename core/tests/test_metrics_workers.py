@@ -6,16 +6,12 @@ access log names the worker that answered each, which proves both took part.
 """
 
 import os
-import shutil
 import signal
-import tempfile
 import time
-from pathlib import Path
 
-from django.test import SimpleTestCase
 from prometheus_client.parser import text_string_to_metric_families
 
-from core.tests.servers import GunicornServer, manage, server_env
+from core.tests.servers import ServerTestCase, manage, server_env
 from core.views import NOT_FOUND
 
 WORKERS = 2
@@ -38,26 +34,22 @@ def value(scraped, name, **labels):
     return scraped.get((name, tuple(sorted(labels.items()))))
 
 
-class MetricsAcrossWorkersTests(SimpleTestCase):
+class MetricsAcrossWorkersTests(ServerTestCase):
+    tmp_prefix = "coderr-metrics-"
+
     @classmethod
     def setUpClass(cls):
         super().setUpClass()
-        cls.tmp_dir = Path(tempfile.mkdtemp(prefix="coderr-metrics-"))
-        cls.addClassCleanup(shutil.rmtree, cls.tmp_dir, ignore_errors=True)
         cls.metrics_dir = cls.tmp_dir / "prometheus"
         cls.metrics_dir.mkdir()
         # Left over from an earlier run: gunicorn's start removes the metric files and nothing else.
         (cls.metrics_dir / "counter_999999.db").write_bytes(b"stale")
         (cls.metrics_dir / "README").write_text("not a metrics file")
-        env = server_env(
-            f"sqlite:///{cls.tmp_dir}/db.sqlite3", PROMETHEUS_MULTIPROC_DIR=str(cls.metrics_dir), METRICS_TOKEN=TOKEN
-        )
+        env = server_env(cls.database_url, PROMETHEUS_MULTIPROC_DIR=str(cls.metrics_dir), METRICS_TOKEN=TOKEN)
         manage(env, "migrate", "--noinput")
-        cls.server = GunicornServer(
-            env, cls.tmp_dir, workers=WORKERS, extra_args=["--config=python:core.observability.gunicorn"]
+        cls.server = cls.start_class_gunicorn(
+            env, workers=WORKERS, extra_args=["--config=python:core.observability.gunicorn"]
         )
-        cls.addClassCleanup(cls.server.stop)
-        cls.server.start()
 
     def scrape_from_both_workers(self):
         replies = self.server.request_pair("GET", "/metrics", headers=SCRAPE)

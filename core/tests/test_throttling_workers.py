@@ -5,15 +5,12 @@ and one at a time, alternating between the two workers (see GunicornServer.reque
 the worker that answered each request, which proves both took part.
 """
 
-import shutil
 import sys
-import tempfile
 from unittest import skipUnless
 
 import redis
-from django.test import SimpleTestCase
 
-from core.tests.servers import REDIS_PORT, GunicornServer, manage, port_open, server_env
+from core.tests.servers import REDIS_PORT, ServerTestCase, manage, port_open, server_env
 
 LOGIN_LIMIT = 10
 SENT = 3 * LOGIN_LIMIT
@@ -26,20 +23,17 @@ LOGIN_ATTEMPT = {"username": "", "password": "guess"}
 
 
 @skipUnless(port_open(REDIS_PORT), "Redis is not reachable at 127.0.0.1:6379")
-class LoginThrottleAcrossWorkersTests(SimpleTestCase):
+class LoginThrottleAcrossWorkersTests(ServerTestCase):
+    tmp_prefix = "coderr-throttle-"
+
     @classmethod
     def setUpClass(cls):
         super().setUpClass()
-        cls.tmp_dir = tempfile.mkdtemp(prefix="coderr-throttle-")
-        cls.addClassCleanup(shutil.rmtree, cls.tmp_dir, ignore_errors=True)
-        cls.database_url = f"sqlite:///{cls.tmp_dir}/db.sqlite3"
         manage(server_env(cls.database_url), "migrate", "--noinput")
 
     def start_server(self, **env):
         env = server_env(self.database_url, THROTTLE_LOGIN_RATE=f"{LOGIN_LIMIT}/min", **env)
-        server = GunicornServer(env, self.tmp_dir, workers=WORKERS)
-        self.addCleanup(server.stop)
-        return server.start()
+        return self.start_gunicorn(env, workers=WORKERS)
 
     def send_login_attempts(self, server):
         replies = []
