@@ -220,6 +220,37 @@ class CoderrTestCase(APITestCase):
         self.assertIn(field, response.json(), response.json())
 
 
+class CustomerAndBusinessTestCase(CoderrTestCase):
+    """A customer and a business user (`customer_user`, `business_user`), made once per class; each test signs
+    them in with clients of its own (`customer`, `business`)."""
+
+    @classmethod
+    def setUpTestData(cls):
+        super().setUpTestData()
+        cls.customer_user = cls.make_user("customer")
+        cls.business_user = cls.make_user("business")
+
+    def setUp(self):
+        super().setUp()
+        self.customer = self.client_for(self.customer_user)
+        self.business = self.client_for(self.business_user)
+
+
+class TwoOfEachTestCase(CustomerAndBusinessTestCase):
+    """And another customer and business user: `other_customer` and `other_business`."""
+
+    @classmethod
+    def setUpTestData(cls):
+        super().setUpTestData()
+        cls.other_customer_user = cls.make_user("customer")
+        cls.other_business_user = cls.make_user("business")
+
+    def setUp(self):
+        super().setUp()
+        self.other_customer = self.client_for(self.other_customer_user)
+        self.other_business = self.client_for(self.other_business_user)
+
+
 # --- the URL conf, walked once for the permission matrix, the query budgets and the schema tests ---------
 
 

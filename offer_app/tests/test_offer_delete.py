@@ -4,10 +4,9 @@ from pathlib import Path
 
 from django.conf import settings
 
-from core.testing import CoderrTestCase, image_upload, make_offer
+from core.testing import CoderrTestCase, image_upload, make_offer, make_order
 from offer_app.api.permissions import NOT_OFFER_OWNER
 from offer_app.models import Offer, OfferDetail
-from order_app.models import Order
 
 
 def url(offer_id):
@@ -38,17 +37,7 @@ class OfferDeleteTests(CoderrTestCase):
     def test_orders_of_its_packages_survive_with_offer_detail_null(self):
         customer = self.make_customer().user
         package = self.offer.details.get(offer_type="standard")
-        order = Order.objects.create(
-            customer_user=customer,
-            business_user=self.owner.user,
-            offer_detail=package,
-            title=package.title,
-            revisions=package.revisions,
-            delivery_time_in_days=package.delivery_time_in_days,
-            price=package.price,
-            features=package.features,
-            offer_type=package.offer_type,
-        )
+        order = make_order(customer, package)
 
         self.assertStatus(self.owner.delete(url(self.offer.pk)), 204)
 

@@ -4,7 +4,7 @@ from decimal import Decimal
 from unittest import mock
 
 from auth_app.api.permissions import ONLY_CUSTOMERS
-from core.testing import CoderrTestCase, iso, package_of
+from core.testing import CustomerAndBusinessTestCase, iso, package_of
 from order_app.api.serializers import BUSINESS_USER_ID_INVALID, PACKAGE_ID_INVALID, PACKAGE_REQUIRED
 from order_app.models import Order
 from order_app.services import BUSINESS_USER_MISMATCH, PACKAGE_NOT_FOUND, SNAPSHOT_FIELDS, order_create
@@ -13,13 +13,12 @@ from order_app.tests.utils import make_offer, order_body
 URL = "/api/orders/"
 
 
-class OrderCreateTests(CoderrTestCase):
-    def setUp(self):
-        super().setUp()
-        self.customer = self.make_customer()
-        self.business = self.make_business()
-        self.offer = make_offer(self.business.user)
-        self.package = package_of(self.offer, "standard")
+class OrderCreateTests(CustomerAndBusinessTestCase):
+    @classmethod
+    def setUpTestData(cls):
+        super().setUpTestData()
+        cls.offer = make_offer(cls.business_user)
+        cls.package = package_of(cls.offer, "standard")
 
     def order(self, body, client=None):
         return (client or self.customer).post(URL, body, format="json")

@@ -6,22 +6,19 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
-from core.testing import CoderrTestCase, make_order, make_orders, package_of
+from core.testing import TwoOfEachTestCase, make_order, make_orders, package_of
 from order_app.models import Order
 from order_app.tests.utils import make_offer, order_body
 
 URL = "/api/orders/"
 
 
-class OrderListTests(CoderrTestCase):
-    def setUp(self):
-        super().setUp()
-        self.customer = self.make_customer()
-        self.other_customer = self.make_customer()
-        self.business = self.make_business()
-        self.other_business = self.make_business()
-        self.package = package_of(make_offer(self.business.user), "basic")
-        self.other_package = package_of(make_offer(self.other_business.user), "premium")
+class OrderListTests(TwoOfEachTestCase):
+    @classmethod
+    def setUpTestData(cls):
+        super().setUpTestData()
+        cls.package = package_of(make_offer(cls.business_user), "basic")
+        cls.other_package = package_of(make_offer(cls.other_business_user), "premium")
 
     def listed(self, client):
         response = client.get(URL)

@@ -3,7 +3,7 @@
 from decimal import Decimal
 
 from core import testing
-from core.testing import CoderrTestCase, iso, make_order, package_of
+from core.testing import CustomerAndBusinessTestCase, iso, make_order, package_of
 
 PACKAGES = {
     "basic": {
@@ -55,21 +55,11 @@ def order_body(order):
     }
 
 
-class OrderTestCase(CoderrTestCase):
-    """One order of a customer for a business user's standard package, at `self.url`.
-
-    The users and the order are made once per class; each test signs the two in with clients of its own.
-    """
+class OrderTestCase(CustomerAndBusinessTestCase):
+    """One order of the customer for the business user's standard package (made once per class), at `self.url`."""
 
     @classmethod
     def setUpTestData(cls):
         super().setUpTestData()
-        cls.customer_user = cls.make_user("customer")
-        cls.business_user = cls.make_user("business")
         cls.order = make_order(cls.customer_user, package_of(make_offer(cls.business_user)))
         cls.url = f"/api/orders/{cls.order.pk}/"
-
-    def setUp(self):
-        super().setUp()
-        self.customer = self.client_for(self.customer_user)
-        self.business = self.client_for(self.business_user)

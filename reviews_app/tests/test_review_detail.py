@@ -1,15 +1,14 @@
 """GET /api/reviews/{id}/"""
 
-from core.testing import CoderrTestCase, iso, make_review
+from core.testing import CustomerAndBusinessTestCase, iso, make_review
 
 
-class ReviewDetailTests(CoderrTestCase):
-    def setUp(self):
-        super().setUp()
-        self.customer = self.make_customer()
-        self.business = self.make_business()
-        self.review = make_review(self.customer.user, self.business.user, rating=5, description="Excellent.")
-        self.url = f"/api/reviews/{self.review.pk}/"
+class ReviewDetailTests(CustomerAndBusinessTestCase):
+    @classmethod
+    def setUpTestData(cls):
+        super().setUpTestData()
+        cls.review = make_review(cls.customer_user, cls.business_user, rating=5, description="Excellent.")
+        cls.url = f"/api/reviews/{cls.review.pk}/"
 
     def test_anonymous_gets_401(self):
         self.assertStatus(self.anonymous().get(self.url), 401)

@@ -6,20 +6,16 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
-from core.testing import CoderrTestCase, make_review
+from core.testing import TwoOfEachTestCase, make_review
 from reviews_app.models import Review
 from reviews_app.tests.utils import review_body
 
 URL = "/api/reviews/"
 
 
-class ReviewListTests(CoderrTestCase):
+class ReviewListTests(TwoOfEachTestCase):
     def setUp(self):
         super().setUp()
-        self.customer = self.make_customer()
-        self.other_customer = self.make_customer()
-        self.business = self.make_business()
-        self.other_business = self.make_business()
         self.now = timezone.now()
 
     def make_dated(self, reviewer, business_user, rating, minutes_ago):
