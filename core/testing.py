@@ -220,35 +220,37 @@ class CoderrTestCase(APITestCase):
         self.assertIn(field, response.json(), response.json())
 
 
-class CustomerAndBusinessTestCase(CoderrTestCase):
-    """A customer and a business user (`customer_user`, `business_user`), made once per class; each test signs
-    them in with clients of its own (`customer`, `business`)."""
+class PartiesTestCase(CoderrTestCase):
+    """Users made once per class, each signed in per test with a client of its own.
+
+    PARTIES maps a name to a user type: the user is `<name>_user`, its client `<name>`.
+    """
+
+    PARTIES = {}
 
     @classmethod
     def setUpTestData(cls):
         super().setUpTestData()
-        cls.customer_user = cls.make_user("customer")
-        cls.business_user = cls.make_user("business")
+        for name, user_type in cls.PARTIES.items():
+            setattr(cls, f"{name}_user", cls.make_user(user_type))
 
     def setUp(self):
         super().setUp()
-        self.customer = self.client_for(self.customer_user)
-        self.business = self.client_for(self.business_user)
+        for name in self.PARTIES:
+            setattr(self, name, self.client_for(getattr(self, f"{name}_user")))
 
 
-class TwoOfEachTestCase(CustomerAndBusinessTestCase):
-    """And another customer and business user: `other_customer` and `other_business`."""
+class CustomerAndBusinessTestCase(PartiesTestCase):
+    """A customer and a business user: `customer` and `business` (clients), `customer_user` and `business_user`."""
 
-    @classmethod
-    def setUpTestData(cls):
-        super().setUpTestData()
-        cls.other_customer_user = cls.make_user("customer")
-        cls.other_business_user = cls.make_user("business")
+    PARTIES = {"customer": "customer", "business": "business"}
 
-    def setUp(self):
-        super().setUp()
-        self.other_customer = self.client_for(self.other_customer_user)
-        self.other_business = self.client_for(self.other_business_user)
+
+class TwoOfEachTestCase(PartiesTestCase):
+    """Two customers and two business users: those of CustomerAndBusinessTestCase, `other_customer` and
+    `other_business`."""
+
+    PARTIES = {**CustomerAndBusinessTestCase.PARTIES, "other_customer": "customer", "other_business": "business"}
 
 
 # --- the URL conf, walked once for the permission matrix, the query budgets and the schema tests ---------

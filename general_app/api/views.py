@@ -17,6 +17,15 @@ PART_STATE = "`ok` or `unavailable`."
 NOT_READY = _("Not ready: {parts} unavailable.")
 
 
+def part_states():
+    """The readiness answer's fields per part (fresh fields for each schema component)."""
+    return {
+        "database": serializers.CharField(help_text=PART_STATE),
+        "cache": serializers.CharField(required=False, help_text=PART_STATE + " Only with REDIS_URL."),
+        "storage": serializers.CharField(help_text=PART_STATE),
+    }
+
+
 class HealthView(APIView):
     """Readiness for load balancers: the database, the cache (when REDIS_URL is set) and the media storage."""
 
@@ -30,21 +39,14 @@ class HealthView(APIView):
         responses={
             200: inline_serializer(
                 "Health",
-                {
-                    "status": serializers.CharField(help_text="`ok`."),
-                    "database": serializers.CharField(help_text=PART_STATE),
-                    "cache": serializers.CharField(required=False, help_text=PART_STATE + " Only with REDIS_URL."),
-                    "storage": serializers.CharField(help_text=PART_STATE),
-                },
+                {"status": serializers.CharField(help_text="`ok`."), **part_states()},
             ),
             503: inline_serializer(
                 "NotReady",
                 {
                     "detail": serializers.CharField(),
                     "status": serializers.CharField(help_text="`unavailable`."),
-                    "database": serializers.CharField(help_text=PART_STATE),
-                    "cache": serializers.CharField(required=False, help_text=PART_STATE + " Only with REDIS_URL."),
-                    "storage": serializers.CharField(help_text=PART_STATE),
+                    **part_states(),
                 },
             ),
         },

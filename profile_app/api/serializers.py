@@ -27,27 +27,25 @@ LIST_FIELDS = [
 ]
 
 
+def user_name_field(name):
+    """The user's `first_name` or `last_name`, optional plain text, as a profile reads and edits it."""
+    return serializers.CharField(
+        source=f"user.{name}",
+        max_length=150,
+        required=False,
+        allow_blank=True,
+        validators=[PlainTextValidator()],
+        help_text=PLAIN_TEXT_HELP,
+    )
+
+
 class ProfileSerializer(serializers.ModelSerializer):
     """One profile as GET and PATCH answer it; `user`, `username`, `type`, `created_at` are read-only."""
 
     user = serializers.IntegerField(source="user_id", read_only=True)
     username = serializers.CharField(source="user.username", read_only=True)
-    first_name = serializers.CharField(
-        source="user.first_name",
-        max_length=150,
-        required=False,
-        allow_blank=True,
-        validators=[PlainTextValidator()],
-        help_text=PLAIN_TEXT_HELP,
-    )
-    last_name = serializers.CharField(
-        source="user.last_name",
-        max_length=150,
-        required=False,
-        allow_blank=True,
-        validators=[PlainTextValidator()],
-        help_text=PLAIN_TEXT_HELP,
-    )
+    first_name = user_name_field("first_name")
+    last_name = user_name_field("last_name")
     email = serializers.EmailField(
         source="user.email", max_length=254, required=False, validators=[PlainTextValidator()]
     )
