@@ -2,12 +2,15 @@
 
 from knox.models import AuthToken
 
+from auth_app.tests.utils import LogoutChecks
 from core.testing import CoderrTestCase
 
 URL = "/api/logout/all/"
 
 
-class LogoutAllTests(CoderrTestCase):
+class LogoutAllTests(LogoutChecks, CoderrTestCase):
+    url = URL
+
     def test_logout_all_answers_204_and_deletes_every_token_of_the_account(self):
         client = self.make_customer()
         self.client_for(client.user)
@@ -28,12 +31,3 @@ class LogoutAllTests(CoderrTestCase):
 
         for client in (first, second):
             self.assertStatus(client.get(f"/api/profile/{first.user.pk}/"), 401)
-
-    def test_anonymous_and_stale_tokens_get_401(self):
-        for client in (self.anonymous(), self.stale_token_client()):
-            response = client.post(URL)
-            self.assertStatus(response, 401)
-            self.assertEqual(list(response.json()), ["detail"])
-
-    def test_get_is_not_allowed(self):
-        self.assertStatus(self.make_customer().get(URL), 405)
