@@ -22,6 +22,14 @@ REDIS_URL = f"redis://127.0.0.1:{REDIS_PORT}/15"
 LOGIN_ATTEMPT = {"username": "", "password": "guess"}
 
 
+def report(label, let_through, workers):
+    print(
+        f"\n  login throttle {label}: {let_through} of {SENT} let through (limit {LOGIN_LIMIT}, "
+        f"requests per worker {sorted(workers.values())})",
+        file=sys.stderr,
+    )
+
+
 @skipUnless(port_open(REDIS_PORT), "Redis is not reachable at 127.0.0.1:6379")
 class LoginThrottleAcrossWorkersTests(ServerTestCase):
     tmp_prefix = "coderr-throttle-"
@@ -52,11 +60,7 @@ class LoginThrottleAcrossWorkersTests(ServerTestCase):
 
         let_through, throttled, workers = self.send_login_attempts(server)
 
-        print(
-            f"\n  login throttle with Redis: {let_through} of {SENT} let through (limit {LOGIN_LIMIT}, "
-            f"requests per worker {sorted(workers.values())})",
-            file=sys.stderr,
-        )
+        report("with Redis", let_through, workers)
         # DRF's throttle reads the request history, then writes it back, so two requests checked at the same
         # instant by two workers can both pass: under concurrent load the bound is about the limit + 1. These
         # requests are sent one at a time, so the count is exact.
@@ -84,11 +88,7 @@ class LoginThrottleAcrossWorkersTests(ServerTestCase):
 
         let_through, _, workers = self.send_login_attempts(server)
 
-        print(
-            f"\n  login throttle without Redis: {let_through} of {SENT} let through (limit {LOGIN_LIMIT}, "
-            f"requests per worker {sorted(workers.values())})",
-            file=sys.stderr,
-        )
+        report("without Redis", let_through, workers)
         # Each process has its own LocMemCache: every worker lets the limit through.
         self.assertGreater(let_through, LOGIN_LIMIT)
         self.assertEqual(let_through, WORKERS * LOGIN_LIMIT)
