@@ -357,7 +357,8 @@ def main(argv=None):
         report.scenario_table(ordered),
         "",
         "x P0: throughput over the mean of the P0 windows just before and after the scenario (P0 around). "
-        "queries: SQL statements per request (in-process, one request, transaction control excluded). "
+        "queries: SQL statements per request (in-process, one request, a read after one unmeasured request, "
+        "transaction control excluded). "
         "CPU ms/req: gunicorn CPU time per request (moves far less than req/s on a busy machine). "
         "x P0 by CPU: P0's CPU per request over the scenario's (gunicorn + database + wrk), i.e. the ratio a "
         "quiet machine would show while the server is CPU-bound; use it when the machine was busy. "

@@ -46,6 +46,9 @@ class VerdictTests(CoderrTestCase):
         scenarios = {
             "P0": Scenario("P0", "ping", (), p99_limit_ms=None),
             "S1": Scenario("S1", "offers", (), 0.35),
+            "S2": Scenario("S2", "search", (), 0.25),
+            "S4": Scenario("S4", "package", (), 0.6),
+            "S6": Scenario("S6", "statistics", (), 0.6),
             "S8": Scenario("S8", "orders", (), 0.08, p99_limit_ms=None),
         }
         return evaluate([Row(scenarios[key], load=value) for key, value in loads.items()])
@@ -76,6 +79,15 @@ class VerdictTests(CoderrTestCase):
         self.assertTrue(lines[0].startswith("S1 at 10,000 offers keeps 75% of its 1,000-offer throughput"), lines)
         self.assertTrue(lines[0].endswith("MISS"), lines)
         self.assertEqual(retention_lines(rows, baseline, 1000), [])
+
+    def test_large_run_retention_targets_are_the_issues_per_scenario(self):
+        rows = self.rows(P0=load(1000), S2=load(320), S4=load(530), S6=load(500))
+        baseline = {"scenarios": {key: {"rps": 600, "ratio": 0.6} for key in ("S2", "S4", "S6")}}
+        lines = retention_lines(rows, baseline, 100000)
+        self.assertEqual(
+            [line.split(" (target")[1] for line in lines], [" >= 50%) PASS", " >= 90%) MISS", " >= 80%) PASS"]
+        )
+        self.assertTrue(lines[0].startswith("S2 at 100,000 offers keeps 53% of its 1,000-offer throughput"), lines)
 
     def test_the_cpu_ratio_compares_all_cpu_spent_per_request(self):
         p0_load, s1_load = load(1000), load(100)
