@@ -26,12 +26,16 @@ def part_states():
     }
 
 
-class HealthView(APIView):
-    """Readiness for load balancers: the database, the cache (when REDIS_URL is set) and the media storage."""
+class ProbeView(APIView):
+    """For load balancers and monitors: no authentication, no throttling."""
 
     authentication_classes = []
     permission_classes = [AllowAny]
     throttle_classes = []
+
+
+class HealthView(ProbeView):
+    """Readiness for load balancers: the database, the cache (when REDIS_URL is set) and the media storage."""
 
     @extend_schema(
         summary="Readiness: database, cache (when configured), media storage",
@@ -77,12 +81,8 @@ class BaseInfoView(APIView):
         return Response(platform_statistics())
 
 
-class PingView(APIView):
+class PingView(ProbeView):
     """Liveness only: no database, no authentication. Also the benchmark's ceiling (P0)."""
-
-    authentication_classes = []
-    permission_classes = [AllowAny]
-    throttle_classes = []
 
     @extend_schema(
         summary="Liveness (no database)",

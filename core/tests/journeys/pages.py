@@ -70,8 +70,8 @@ OFFER_LIST = {
     "previous": Nullable(AbsoluteUrl(r"/api/offers/(\?.*)?")),
     "results": ListOf(OFFER),
 }
-PACKAGE = {
-    "id": Integer(),
+# A package's terms; an order keeps a snapshot of them.
+PACKAGE_TERMS = {
     "title": Text(),
     "revisions": Revisions(),
     "delivery_time_in_days": Integer(minimum=1),
@@ -79,6 +79,7 @@ PACKAGE = {
     "features": ListOf(Text()),
     "offer_type": Choice(*PACKAGE_TYPES),
 }
+PACKAGE = {"id": Integer(), **PACKAGE_TERMS}
 WRITTEN_OFFER = {
     "id": Integer(),
     "title": Text(),
@@ -91,12 +92,7 @@ ORDER = {
     "customer_user": Integer(),
     "business_user": Integer(),
     "offer_detail": Nullable(Integer()),
-    "title": Text(),
-    "revisions": Revisions(),
-    "delivery_time_in_days": Integer(minimum=1),
-    "price": Money(),
-    "features": ListOf(Text()),
-    "offer_type": Choice(*PACKAGE_TYPES),
+    **PACKAGE_TERMS,
     "status": ORDER_STATUS,
     "created_at": Timestamp(),
     "updated_at": Timestamp(),
