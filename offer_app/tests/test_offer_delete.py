@@ -4,7 +4,7 @@ from pathlib import Path
 
 from django.conf import settings
 
-from core.testing import CoderrTestCase, image_upload, make_offer, make_order
+from core.testing import PartiesTestCase, image_upload, make_offer, make_order
 from offer_app.api.permissions import NOT_OFFER_OWNER
 from offer_app.models import Offer, OfferDetail
 
@@ -13,11 +13,13 @@ def url(offer_id):
     return f"/api/offers/{offer_id}/"
 
 
-class OfferDeleteTests(CoderrTestCase):
-    def setUp(self):
-        super().setUp()
-        self.owner = self.make_business()
-        self.offer = make_offer(self.owner.user)
+class OfferDeleteTests(PartiesTestCase):
+    PARTIES = {"owner": "business"}
+
+    @classmethod
+    def setUpTestData(cls):
+        super().setUpTestData()
+        cls.offer = make_offer(cls.owner_user)
 
     def assertOfferKept(self):
         self.assertTrue(Offer.objects.filter(pk=self.offer.pk).exists())

@@ -9,7 +9,7 @@ from django.conf import settings
 from django.utils import timezone
 
 from core.images import IMAGE_INVALID
-from core.testing import CoderrTestCase, image_upload, iso, make_offer
+from core.testing import PartiesTestCase, image_upload, iso, make_offer
 from offer_app.api import serializers as messages
 from offer_app.api.permissions import NOT_OFFER_OWNER
 from offer_app.models import Offer
@@ -20,15 +20,17 @@ def url(offer_id):
     return f"/api/offers/{offer_id}/"
 
 
-class OfferUpdateTests(CoderrTestCase):
-    def setUp(self):
-        super().setUp()
-        self.owner = self.make_business()
-        self.offer = make_offer(self.owner.user)
+class OfferUpdateTests(PartiesTestCase):
+    PARTIES = {"owner": "business"}
+
+    @classmethod
+    def setUpTestData(cls):
+        super().setUpTestData()
+        cls.offer = make_offer(cls.owner_user)
         # Backdated, so that a bump of updated_at is visible whatever the clock's resolution.
-        self.an_hour_ago = timezone.now() - timedelta(hours=1)
-        Offer.objects.filter(pk=self.offer.pk).update(updated_at=self.an_hour_ago)
-        self.basic, self.standard, self.premium = self.offer.details.all()
+        cls.an_hour_ago = timezone.now() - timedelta(hours=1)
+        Offer.objects.filter(pk=cls.offer.pk).update(updated_at=cls.an_hour_ago)
+        cls.basic, cls.standard, cls.premium = cls.offer.details.all()
 
     def all(self):
         return [self.basic, self.standard, self.premium]
