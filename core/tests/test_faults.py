@@ -57,6 +57,11 @@ class InProcessFaultTests(CoderrTestCase):
         self.assertNotIn(b"Traceback", response.content)
         self.assertNotIn(SECRET_TEXT.encode(), response.content)
 
+    def assertUnavailable(self, response):
+        """The JSON 503 of a database outage, with Retry-After."""
+        self.assertJsonBody(response, 503, {"detail": DATABASE_UNAVAILABLE})
+        self.assertEqual(response["Retry-After"], "5")
+
     def test_an_unexpected_error_in_a_view_is_a_json_500_without_its_text(self):
         user = self.make_user("customer")
 
@@ -89,8 +94,7 @@ class InProcessFaultTests(CoderrTestCase):
         ):
             response = self.client.post("/api/login/", {"username": user.username, "password": TEST_PASSWORD})
 
-        self.assertJsonBody(response, 503, {"detail": DATABASE_UNAVAILABLE})
-        self.assertEqual(response["Retry-After"], "5")
+        self.assertUnavailable(response)
 
     def test_a_database_outage_during_token_authentication_is_a_503_not_a_401(self):
         client = self.make_customer()
@@ -105,8 +109,7 @@ class InProcessFaultTests(CoderrTestCase):
         ):
             response = client.get(f"/api/profile/{client.user.pk}/")
 
-        self.assertJsonBody(response, 503, {"detail": DATABASE_UNAVAILABLE})
-        self.assertEqual(response["Retry-After"], "5")
+        self.assertUnavailable(response)
 
     def test_a_database_outage_outside_the_api_views_is_a_json_503_with_retry_after(self):
         with (
@@ -115,8 +118,7 @@ class InProcessFaultTests(CoderrTestCase):
         ):
             response = self.client.get("/api/no-such-route/")
 
-        self.assertJsonBody(response, 503, {"detail": DATABASE_UNAVAILABLE})
-        self.assertEqual(response["Retry-After"], "5")
+        self.assertUnavailable(response)
 
 
 class ServerFaultMixin:

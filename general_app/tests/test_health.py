@@ -32,6 +32,12 @@ def not_ready(**parts):
 
 
 class HealthTests(CoderrTestCase):
+    def get_with_failing(self, name, error):
+        """The readiness answer while `name` (in core.observability.health) raises `error`, and what was logged."""
+        failing = mock.patch(f"core.observability.health.{name}", side_effect=error)
+        with failing, self.assertLogs(level="WARNING") as logs:
+            return self.anonymous().get(URL), logs
+
     def assertNotReady(self, response, body):
         self.assertStatus(response, 503)
         self.assertEqual(response.json(), body)
@@ -48,11 +54,7 @@ class HealthTests(CoderrTestCase):
     def test_a_database_that_fails_is_a_503_naming_the_database_without_internals(self):
         before = failures("database")
 
-        with (
-            mock.patch("core.observability.health.connection.cursor", side_effect=OperationalError(INTERNAL_TEXT)),
-            self.assertLogs(level="WARNING") as logs,
-        ):
-            response = self.anonymous().get(URL)
+        response, logs = self.get_with_failing("connection.cursor", OperationalError(INTERNAL_TEXT))
 
         self.assertNotReady(response, not_ready(database="unavailable", storage="ok"))
         self.assertEqual(health_lines(logs), [f"{LOGGED}database unavailable (OperationalError)"])
@@ -61,11 +63,7 @@ class HealthTests(CoderrTestCase):
     def test_a_storage_that_fails_is_a_503_naming_the_storage(self):
         before = failures("storage")
 
-        with (
-            mock.patch("core.observability.health.default_storage.exists", side_effect=OSError(INTERNAL_TEXT)),
-            self.assertLogs(level="WARNING") as logs,
-        ):
-            response = self.anonymous().get(URL)
+        response, logs = self.get_with_failing("default_storage.exists", OSError(INTERNAL_TEXT))
 
         self.assertNotReady(response, not_ready(database="ok", storage="unavailable"))
         self.assertEqual(health_lines(logs), [f"{LOGGED}storage unavailable (OSError)"])

@@ -26,6 +26,11 @@ class OrderCreateTests(CustomerAndBusinessTestCase):
     def assertNoOrderStored(self):
         self.assertFalse(Order.objects.exists())
 
+    def assertRefused(self, client, status):
+        """`client` ordering the package is answered with `status`, and nothing is stored."""
+        self.assertStatus(self.order({"offer_detail_id": self.package.pk}, client=client), status)
+        self.assertNoOrderStored()
+
     # --- happy path -------------------------------------------------------------------------------------
 
     def test_customer_orders_a_package_and_gets_the_full_order(self):
@@ -133,28 +138,16 @@ class OrderCreateTests(CustomerAndBusinessTestCase):
         self.assertNoOrderStored()
 
     def test_the_package_owner_cannot_order_its_own_package(self):
-        response = self.order({"offer_detail_id": self.package.pk}, client=self.business)
-
-        self.assertStatus(response, 403)
-        self.assertNoOrderStored()
+        self.assertRefused(self.business, 403)
 
     def test_staff_without_a_type_cannot_order(self):
-        response = self.order({"offer_detail_id": self.package.pk}, client=self.make_staff())
-
-        self.assertStatus(response, 403)
-        self.assertNoOrderStored()
+        self.assertRefused(self.make_staff(), 403)
 
     def test_anonymous_is_refused_with_401(self):
-        response = self.order({"offer_detail_id": self.package.pk}, client=self.anonymous())
-
-        self.assertStatus(response, 401)
-        self.assertNoOrderStored()
+        self.assertRefused(self.anonymous(), 401)
 
     def test_a_stale_token_is_refused_with_401(self):
-        response = self.order({"offer_detail_id": self.package.pk}, client=self.stale_token_client())
-
-        self.assertStatus(response, 401)
-        self.assertNoOrderStored()
+        self.assertRefused(self.stale_token_client(), 401)
 
     def test_an_unknown_package_answers_404(self):
         for package_id in (self.package.pk + 1000, 0, -1, str(self.package.pk + 1000), 2**70):
