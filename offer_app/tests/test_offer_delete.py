@@ -4,23 +4,17 @@ from pathlib import Path
 
 from django.conf import settings
 
-from core.testing import PartiesTestCase, image_upload, make_offer, make_order
+from core.testing import image_upload, make_offer, make_order
 from offer_app.api.permissions import NOT_OFFER_OWNER
 from offer_app.models import Offer, OfferDetail
+from offer_app.tests.utils import OfferOwnerTestCase
 
 
 def url(offer_id):
     return f"/api/offers/{offer_id}/"
 
 
-class OfferDeleteTests(PartiesTestCase):
-    PARTIES = {"owner": "business"}
-
-    @classmethod
-    def setUpTestData(cls):
-        super().setUpTestData()
-        cls.offer = make_offer(cls.owner_user)
-
+class OfferDeleteTests(OfferOwnerTestCase):
     def assertOfferKept(self):
         self.assertTrue(Offer.objects.filter(pk=self.offer.pk).exists())
         self.assertEqual(OfferDetail.objects.filter(offer=self.offer).count(), 3)

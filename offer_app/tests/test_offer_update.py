@@ -9,24 +9,21 @@ from django.conf import settings
 from django.utils import timezone
 
 from core.images import IMAGE_INVALID
-from core.testing import PartiesTestCase, image_upload, iso, make_offer
+from core.testing import image_upload, iso, make_offer
 from offer_app.api import serializers as messages
 from offer_app.api.permissions import NOT_OFFER_OWNER
 from offer_app.models import Offer
-from offer_app.tests.utils import package_payload, package_rows, written_body
+from offer_app.tests.utils import OfferOwnerTestCase, package_payload, package_rows, written_body
 
 
 def url(offer_id):
     return f"/api/offers/{offer_id}/"
 
 
-class OfferUpdateTests(PartiesTestCase):
-    PARTIES = {"owner": "business"}
-
+class OfferUpdateTests(OfferOwnerTestCase):
     @classmethod
     def setUpTestData(cls):
         super().setUpTestData()
-        cls.offer = make_offer(cls.owner_user)
         # Backdated, so that a bump of updated_at is visible whatever the clock's resolution.
         cls.an_hour_ago = timezone.now() - timedelta(hours=1)
         Offer.objects.filter(pk=cls.offer.pk).update(updated_at=cls.an_hour_ago)

@@ -3,8 +3,19 @@
 from copy import deepcopy
 from decimal import Decimal
 
-from core.testing import PACKAGES, iso
+from core.testing import PACKAGES, PartiesTestCase, iso, make_offer
 from offer_app.models import Offer, OfferDetail
+
+
+class OfferOwnerTestCase(PartiesTestCase):
+    """A business user, `owner`, and an offer of theirs with the three PACKAGES, `offer`, made once per class."""
+
+    PARTIES = {"owner": "business"}
+
+    @classmethod
+    def setUpTestData(cls):
+        super().setUpTestData()
+        cls.offer = make_offer(cls.owner_user)
 
 
 def package_payload(kind, **changes):
