@@ -8,7 +8,9 @@ they are taken here because counting inside the server would slow the very reque
 import re
 from dataclasses import dataclass, field
 
+from django.core.cache import cache
 from django.db import connection, transaction
+from django.db.models import F, Q
 from django.test import Client
 from django.test.utils import CaptureQueriesContext
 
@@ -88,6 +90,10 @@ def explain_cases(data):
          Offer.objects.order_by("min_price", "id")[:6]),
         ("Offers list filtered by creator_id", f"/api/offers/?creator_id={creator}", None, "offer_app_offer",
          Offer.objects.filter(user_id=creator).order_by("-updated_at", "-id")[:6]),
+        ("Offers list searched (S2)", f"/api/offers/?search={data.search_word}&min_price=100&ordering=-min_price",
+         None, "offer_app_offer",
+         Offer.objects.filter(Q(title__icontains=data.search_word) | Q(description__icontains=data.search_word),
+                              min_price__gte=100).order_by(F("min_price").desc(nulls_first=True), "-id")[:6]),
         ("Reviews of one business user, newest first",
          f"/api/reviews/?business_user_id={reviewed}&ordering=-updated_at", data.any_customer_token,
          "reviews_app_review", Review.objects.filter(business_user_id=reviewed).order_by("-updated_at", "-id")),
@@ -114,6 +120,7 @@ def explain(data):
     client = _client()
     blocks = []
     for title, path, token, table, fallback in explain_cases(data):
+        cache.clear()  # so that the counts the list caches run, and are explained, too
         response, sql = _captured(Request("GET", path, token), client)
         queries = [s for s in sql if s.lstrip().upper().startswith("SELECT") and f'FROM "{table}"' in s]
         blocks.append(f"### {title}\n`GET {path}` -> {response.status_code}")
