@@ -508,13 +508,7 @@ class AdminTests(AdminTestCase):
                 self.assertEqual((form.is_valid(), form.errors), (False, {"email": [MESSAGE]}))
 
     def test_the_pages_show_the_message_and_store_nothing(self):
-        before = (
-            list(User.objects.values_list("first_name", "email")),
-            list(Profile.objects.values_list("description")),
-            list(Offer.objects.values_list("title", "description")),
-            list(OfferDetail.objects.values_list("title", "features")),
-            list(Review.objects.values_list("description")),
-        )
+        before = stored_texts()
         for model, obj, data, texts in self.forms():
             for field in texts:
                 value = "<b>SEO</b>" if field == "features" else "Logo <img src=x onerror=alert(1)>"
@@ -525,14 +519,18 @@ class AdminTests(AdminTestCase):
         packages = list(self.offer.details.all())
         form = self.package_form_data(self.offer, packages, **{"details-1-title": "<script>alert(1)</script>"})
         self.assertPageShows(self.browser.post(admin_url(Offer, "change", self.offer.pk), form), MESSAGE)
-        after = (
-            list(User.objects.values_list("first_name", "email")),
-            list(Profile.objects.values_list("description")),
-            list(Offer.objects.values_list("title", "description")),
-            list(OfferDetail.objects.values_list("title", "features")),
-            list(Review.objects.values_list("description")),
-        )
-        self.assertEqual(after, before)
+        self.assertEqual(stored_texts(), before)
+
+
+def stored_texts():
+    """Every free text the admin pages edit, as stored."""
+    return (
+        list(User.objects.values_list("first_name", "email")),
+        list(Profile.objects.values_list("description")),
+        list(Offer.objects.values_list("title", "description")),
+        list(OfferDetail.objects.values_list("title", "features")),
+        list(Review.objects.values_list("description")),
+    )
 
 
 def migration_code(app_label):
