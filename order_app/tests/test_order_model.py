@@ -2,19 +2,17 @@
 
 from django.db.models import ProtectedError
 
-from core.testing import CoderrTestCase, make_order, package_of
+from core.testing import make_order, package_of
 from offer_app.models import Offer
 from order_app.models import Order
-from order_app.tests.utils import PACKAGES, make_offer
+from order_app.tests.utils import PACKAGES, OfferTestCase, make_offer
 
 
-class OrderProtectionTests(CoderrTestCase):
-    def setUp(self):
-        super().setUp()
-        self.customer = self.make_user("customer")
-        self.business = self.make_user("business")
-        self.offer = make_offer(self.business)
-        self.order = make_order(self.customer, package_of(self.offer))
+class OrderProtectionTests(OfferTestCase):
+    @classmethod
+    def setUpTestData(cls):
+        super().setUpTestData()
+        cls.order = make_order(cls.customer, package_of(cls.offer))
 
     def test_deleting_a_customer_who_ordered_is_refused_and_the_order_survives(self):
         with self.assertRaises(ProtectedError):

@@ -10,16 +10,10 @@ from core.testing import FAST_HASHERS, CoderrTestCase, package_of
 from offer_app.models import OfferDetail
 from order_app.models import Order
 from order_app.services import PackageNotFound, order_create
-from order_app.tests.utils import make_offer
+from order_app.tests.utils import OfferTestCase, make_offer
 
 
-class OrderCreateServiceTests(CoderrTestCase):
-    def setUp(self):
-        super().setUp()
-        self.customer = self.make_user("customer")
-        self.business = self.make_user("business")
-        self.offer = make_offer(self.business)
-
+class OrderCreateServiceTests(OfferTestCase):
     def test_the_snapshot_is_taken_from_the_stored_package_not_the_given_instance(self):
         package = package_of(self.offer, "premium")
         OfferDetail.objects.filter(pk=package.pk).update(title="Premium, renamed")

@@ -3,7 +3,7 @@
 from decimal import Decimal
 
 from core import testing
-from core.testing import CustomerAndBusinessTestCase, iso, make_order, package_of
+from core.testing import CoderrTestCase, CustomerAndBusinessTestCase, iso, make_order, package_of
 
 PACKAGES = {
     "basic": {
@@ -63,3 +63,15 @@ class OrderTestCase(CustomerAndBusinessTestCase):
         super().setUpTestData()
         cls.order = make_order(cls.customer_user, package_of(make_offer(cls.business_user)))
         cls.url = f"/api/orders/{cls.order.pk}/"
+
+
+class OfferTestCase(CoderrTestCase):
+    """For model and service tests (users, no clients): `customer`, `business` and an offer of the business user
+    with this suite's PACKAGES, `offer`, made once per class."""
+
+    @classmethod
+    def setUpTestData(cls):
+        super().setUpTestData()
+        cls.customer = cls.make_user("customer")
+        cls.business = cls.make_user("business")
+        cls.offer = make_offer(cls.business)
