@@ -22,7 +22,16 @@ from auth_app.api.serializers import EMAIL_TAKEN, USERNAME_TAKEN
 from auth_app.models import User
 from auth_app.services import token_issue
 from core.images import IMAGE_INVALID
-from core.testing import TEST_PASSWORD, CoderrTestCase, image_bytes, image_upload
+from core.testing import (
+    TEST_PASSWORD,
+    CoderrTestCase,
+    image_bytes,
+    image_upload,
+    make_offer,
+    make_order,
+    make_review,
+    package_of,
+)
 from offer_app.models import Offer, OfferDetail
 from order_app.models import Order
 from profile_app.models import Profile
@@ -404,22 +413,8 @@ class AdminChangelistQueryTests(AdminTestCase):
         for _ in range(count):
             customer, business = self.make_user("customer"), self.make_user("business")
             token_issue(user=business)
-            offer = Offer.objects.create(user=business, title="Offer", description="An offer.")
-            for offer_type in ("basic", "standard", "premium"):
-                package = OfferDetail.objects.create(
-                    offer=offer, offer_type=offer_type, title="P", price="1.00", delivery_time_in_days=1, revisions=0
-                )
-            Order.objects.create(
-                customer_user=customer,
-                business_user=business,
-                offer_detail=package,
-                title="P",
-                revisions=0,
-                delivery_time_in_days=1,
-                price="1.00",
-                offer_type="premium",
-            )
-            Review.objects.create(reviewer=customer, business_user=business, rating=5)
+            make_order(customer, package_of(make_offer(business), "premium"))
+            make_review(customer, business, rating=5)
 
     def changelist_queries(self):
         counts = {}
