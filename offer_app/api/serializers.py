@@ -59,6 +59,16 @@ def _messages(required, **others):
     return {"required": required, "null": required, "blank": required, **others}
 
 
+def _title(required, too_long):
+    """A title as offers and packages have it: plain text, at most 255 characters."""
+    return serializers.CharField(
+        max_length=255,
+        validators=[PlainTextValidator()],
+        help_text=PLAIN_TEXT_HELP,
+        error_messages=_messages(required, max_length=too_long),
+    )
+
+
 class OfferUserDetailsSerializer(serializers.ModelSerializer):
     """The names of an offer's creator, shown with the offer."""
 
@@ -212,12 +222,7 @@ class OfferDetailWriteSerializer(serializers.Serializer):
         ),
         help_text="Optional; never changes. When sent, it must be the id of the offer's package of this type.",
     )
-    title = serializers.CharField(
-        max_length=255,
-        validators=[PlainTextValidator()],
-        help_text=PLAIN_TEXT_HELP,
-        error_messages=_messages(PACKAGE_TITLE_REQUIRED, max_length=PACKAGE_TITLE_TOO_LONG),
-    )
+    title = _title(PACKAGE_TITLE_REQUIRED, PACKAGE_TITLE_TOO_LONG)
     revisions = serializers.IntegerField(
         min_value=-1,
         max_value=MAX_INTEGER,
@@ -271,12 +276,7 @@ class OfferDetailWriteSerializer(serializers.Serializer):
 class OfferWriteSerializer(serializers.Serializer):
     """The body of POST /api/offers/: the offer with exactly one package of each type."""
 
-    title = serializers.CharField(
-        max_length=255,
-        validators=[PlainTextValidator()],
-        help_text=PLAIN_TEXT_HELP,
-        error_messages=_messages(OFFER_TITLE_REQUIRED, max_length=OFFER_TITLE_TOO_LONG),
-    )
+    title = _title(OFFER_TITLE_REQUIRED, OFFER_TITLE_TOO_LONG)
     description = serializers.CharField(
         validators=[PlainTextValidator()],
         help_text=PLAIN_TEXT_HELP,
