@@ -3,6 +3,7 @@
 from core.testing import CoderrTestCase, make_review
 from reviews_app.api.permissions import NOT_REVIEW_AUTHOR
 from reviews_app.models import Review
+from reviews_app.tests.utils import non_authors
 
 
 class ReviewDeleteTests(CoderrTestCase):
@@ -25,13 +26,7 @@ class ReviewDeleteTests(CoderrTestCase):
         self.assertStillThere()
 
     def test_nobody_but_the_author_may_delete(self):
-        others = {
-            "other customer": self.make_customer(),
-            "reviewed business user": self.business,
-            "other business user": self.make_business(),
-            "staff": self.make_staff(),
-        }
-        for label, client in others.items():
+        for label, client in non_authors(self, self.business).items():
             with self.subTest(user=label):
                 response = client.delete(self.url)
                 self.assertStatus(response, 403)

@@ -1,4 +1,4 @@
-"""The exact JSON of a review, shared by the review tests."""
+"""The exact JSON of a review, and who is not its author, shared by the review tests."""
 
 from core.testing import iso
 from reviews_app.models import Review
@@ -15,4 +15,14 @@ def review_body(review):
         "description": review.description,
         "created_at": iso(review.created_at),
         "updated_at": iso(review.updated_at),
+    }
+
+
+def non_authors(test, business):
+    """Everyone signed in but a review's author, by label: clients made by `test` and the reviewed `business`."""
+    return {
+        "other customer": test.make_customer(),
+        "reviewed business user": business,
+        "other business user": test.make_business(),
+        "staff": test.make_staff(),
     }
