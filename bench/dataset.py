@@ -35,7 +35,8 @@ from django.utils import timezone
 from knox.models import AuthToken
 
 from auth_app.services import token_for_key
-from offer_app.models import Offer, OfferDetail, OfferType
+from general_app.models import StatisticsVersion
+from offer_app.models import Offer, OfferDetail, OfferListVersion, OfferType
 from order_app.models import Order
 from profile_app.models import Profile
 from reviews_app.models import Review
@@ -141,6 +142,9 @@ def build(size: DatasetSize) -> BenchData:
             offers_of = _create_offers(rng, businesses, size.offers, now)
         _create_orders(rng, customers, businesses, popularity, offers_of, size.orders, now)
         _create_reviews(rng, customers, businesses, popularity, size.reviews, now)
+        # bulk_create sends no signals: what was counted and cached before (if anything) is stale now.
+        OfferListVersion.changed()
+        StatisticsVersion.changed()
     return describe()
 
 

@@ -1,8 +1,9 @@
 """Replaces the statistics' data version (StatisticsVersion) with every write that changes a statistic.
 
 Offers, reviews and users are saved and deleted one by one everywhere, also when a deleted user takes their
-offers and reviews along, so these receivers see every such write. Bulk writes (seed_demo, the benchmark's
-dataset) send no signals and call StatisticsVersion.changed() themselves.
+offers and reviews along, so these receivers see every such write. Bulk inserts send no signals: the same
+transaction must replace the version, as the benchmark's dataset does by calling StatisticsVersion.changed(),
+and seed_demo by saving its users one by one before it inserts their offers and reviews.
 """
 
 from django.contrib.auth import get_user_model
