@@ -348,10 +348,14 @@ class S3SettingsTests(SimpleTestCase):
         code = "from django.core.files.storage import default_storage as s; print(s.url('profile_images/a b.png'))"
         return run_manage(server_env(f"sqlite:///{tmp_dir}/db.sqlite3", **env), "shell", "--no-imports", "-c", code)
 
+    def s3_url(self, **env):
+        """The URL of `profile_images/a b.png` with S3 media in the bucket coderr-media and these settings."""
+        result = self.shell(MEDIA_STORAGE="s3", AWS_STORAGE_BUCKET_NAME="coderr-media", **env)
+        self.assertEqual(result.returncode, 0, result.stderr)
+        return result.stdout
+
     def test_urls_are_public_unsigned_and_under_the_endpoint(self):
-        result = self.shell(
-            MEDIA_STORAGE="s3",
-            AWS_STORAGE_BUCKET_NAME="coderr-media",
+        url = self.s3_url(
             AWS_S3_ENDPOINT_URL="http://127.0.0.1:9",
             AWS_S3_ADDRESSING_STYLE="path",
             AWS_S3_CUSTOM_DOMAIN="",
@@ -359,19 +363,12 @@ class S3SettingsTests(SimpleTestCase):
             AWS_SECRET_ACCESS_KEY="secret",
         )
 
-        self.assertEqual(result.returncode, 0, result.stderr)
-        self.assertEqual(result.stdout, "http://127.0.0.1:9/coderr-media/profile_images/a%20b.png\n")
+        self.assertEqual(url, "http://127.0.0.1:9/coderr-media/profile_images/a%20b.png\n")
 
     def test_a_custom_domain_is_used_as_given(self):
-        result = self.shell(
-            MEDIA_STORAGE="s3",
-            AWS_STORAGE_BUCKET_NAME="coderr-media",
-            AWS_S3_CUSTOM_DOMAIN="media.example.com",
-            AWS_S3_URL_PROTOCOL="https:",
-        )
+        url = self.s3_url(AWS_S3_CUSTOM_DOMAIN="media.example.com", AWS_S3_URL_PROTOCOL="https:")
 
-        self.assertEqual(result.returncode, 0, result.stderr)
-        self.assertEqual(result.stdout, "https://media.example.com/profile_images/a%20b.png\n")
+        self.assertEqual(url, "https://media.example.com/profile_images/a%20b.png\n")
 
     def test_s3_without_a_bucket_refuses_to_start(self):
         result = self.shell(MEDIA_STORAGE="s3", AWS_STORAGE_BUCKET_NAME="")
