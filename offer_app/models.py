@@ -7,6 +7,7 @@ from django.core.validators import MinValueValidator
 from django.db import models
 from django.db.models import Case, Min, OuterRef, Subquery, Value, When
 from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
 
 from core.db.versions import DataVersion
 from core.validators import PLAIN_TEXT_HELP, PlainTextValidator
@@ -62,6 +63,8 @@ class Offer(models.Model):
     updated_at = models.DateTimeField(auto_now=True)
 
     class Meta:
+        verbose_name = _("offer")
+        verbose_name_plural = _("offers")
         ordering = ["-updated_at", "-id"]
         indexes = [
             models.Index(fields=["-updated_at", "-id"], name="offer_updated_idx"),
@@ -95,6 +98,8 @@ class OfferDetail(models.Model):
     offer_type = models.CharField(max_length=10, choices=OfferType.choices)
 
     class Meta:
+        verbose_name = _("package")
+        verbose_name_plural = _("packages")
         ordering = [PACKAGE_RANK, "id"]
         constraints = [
             models.UniqueConstraint(fields=["offer", "offer_type"], name="offerdetail_one_per_type"),

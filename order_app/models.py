@@ -5,6 +5,7 @@ from decimal import Decimal
 from django.conf import settings
 from django.core.validators import MinValueValidator
 from django.db import models
+from django.utils.translation import gettext_lazy as _
 
 from offer_app.models import PACKAGE_TYPES, OfferType
 
@@ -43,6 +44,8 @@ class Order(models.Model):
     updated_at = models.DateTimeField(auto_now=True)
 
     class Meta:
+        verbose_name = _("order")
+        verbose_name_plural = _("orders")
         ordering = ["-created_at", "-id"]
         indexes = [
             models.Index(fields=["customer_user", "-created_at"], name="order_customer_created_idx"),

@@ -2,6 +2,7 @@
 
 from django.conf import settings
 from django.db import models
+from django.utils.translation import gettext_lazy as _
 
 from core.validators import PLAIN_TEXT_HELP, PlainTextValidator
 
@@ -26,6 +27,8 @@ class Profile(models.Model):
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
+        verbose_name = _("profile")
+        verbose_name_plural = _("profiles")
         ordering = ["user_id"]
 
     def __str__(self):

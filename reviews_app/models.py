@@ -3,6 +3,7 @@
 from django.conf import settings
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
+from django.utils.translation import gettext_lazy as _
 
 from core.validators import PLAIN_TEXT_HELP, PlainTextValidator
 
@@ -20,6 +21,8 @@ class Review(models.Model):
     updated_at = models.DateTimeField(auto_now=True)
 
     class Meta:
+        verbose_name = _("review")
+        verbose_name_plural = _("reviews")
         ordering = ["-updated_at", "-id"]
         indexes = [
             models.Index(fields=["business_user", "-updated_at"], name="review_business_updated_idx"),

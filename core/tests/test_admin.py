@@ -205,7 +205,7 @@ class OfferAdminTests(AdminTestCase):
             self.offer, self.packages, **{"details-0-price": "1.00", "details-2-offer_type": "basic"}
         )
         response = self.browser.post(admin_url(Offer, "change", self.offer.pk), data)
-        self.assertFormRejected(response, "Offer detail with this Offer and Offer type already exists.")
+        self.assertFormRejected(response, "Package with this Offer and Offer type already exists.")
 
     def test_features_are_edited_one_per_line_and_stored_as_a_list(self):
         cases = [

@@ -100,6 +100,8 @@ class AdminProductTests(CoderrTestCase):
         index = self.browser.get(reverse("admin:index"), **GERMAN_BROWSER)
         sections = {app["name"] for app in index.context["app_list"]}
         self.assertLessEqual({"Konten", "Angebote", "Bestellungen", "Profile", "Bewertungen", "Tokens"}, sections)
+        models = {model["name"] for app in index.context["app_list"] for model in app["models"]}
+        self.assertLessEqual({"Angebote", "Pakete", "Bestellungen", "Profile", "Bewertungen"}, models)
         page = self.browser.get(offer_change_url(self.offer), **GERMAN_BROWSER)
         self.assertStatus(page, 200)
         self.assertEqual(page["Content-Language"], "de")
@@ -107,3 +109,4 @@ class AdminProductTests(CoderrTestCase):
         self.assertIn('<html lang="de"', content)
         self.assertIn("Eine Leistung pro Zeile. Leere Zeilen werden ignoriert.", content)
         self.assertIn('value="Sichern"', content)
+        self.assertIn("<b>Paket:</b>", content)
