@@ -1,7 +1,7 @@
 """Role permissions shared by every app: checked in has_permission because DRF runs none on create."""
 
 from django.utils.translation import gettext_lazy as _
-from rest_framework.permissions import SAFE_METHODS, BasePermission
+from rest_framework.permissions import BasePermission
 
 ONLY_CUSTOMERS = _("Only customer users can perform this action.")
 ONLY_BUSINESS = _("Only business users can perform this action.")
@@ -23,10 +23,3 @@ class IsBusinessUser(BasePermission):
 
     def has_permission(self, request, view):
         return bool(request.user and request.user.is_authenticated and request.user.is_business)
-
-
-class ReadOnly(BasePermission):
-    """Allows only safe (read) methods."""
-
-    def has_permission(self, request, view):
-        return request.method in SAFE_METHODS

@@ -17,6 +17,7 @@ their messages are always in the request's language.
 import functools
 from dataclasses import dataclass
 
+from django.http import QueryDict
 from django_filters import filters
 from django_filters.constants import EMPTY_VALUES
 from django_filters.utils import translate_validation
@@ -89,7 +90,10 @@ class PreparedList:
         return self._statement(selection.key, selection.types, None, ()).count(*selection.args)
 
     def _validate(self, raw):
-        data = _QueryData(raw)
+        data = QueryDict(mutable=True)
+        for name, values in raw:
+            if values:
+                data.setlist(name, list(values))
         filterset = self.filterset_class(data, queryset=self.base_queryset())
         if not filterset.is_valid():
             return None
@@ -132,17 +136,3 @@ class PreparedList:
         if finish is None:
             return PreparedCount(lambda *args: self._filtered(key, args).order_by().values("pk"), *types)
         return PreparedQuery(lambda *args: finish(self._filtered(key, args), *finish_args), *types)
-
-
-class _QueryData(dict):
-    """The query parameters a FilterSet's form reads, rebuilt from the cache key (a QueryDict's interface)."""
-
-    def __init__(self, raw):
-        super().__init__((name, values) for name, values in raw if values)
-
-    def get(self, name, default=None):
-        values = super().get(name)
-        return values[-1] if values else default
-
-    def getlist(self, name, default=None):
-        return list(super().get(name, default or []))
